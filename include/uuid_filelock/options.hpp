@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+namespace uuid_filelock {
+
+// How hard a published lock file is pushed to stable storage. Other processes
+// see a published record immediately at every level: the page cache is shared.
+// fsync only matters across a power loss, after which any lock is stale anyway,
+// hence the default.
+enum class durability_level {
+  none,                // no fsync
+  file,                // fsync the record before it is published
+  file_and_directory,  // also fsync the directory after publishing and removing
+};
+
+struct options {
+  // Pause between attempts while someone else holds the lock. Each pause is
+  // jittered by up to +/-20% so that contenders do not retry in lockstep.
+  std::chrono::nanoseconds retry_interval = std::chrono::seconds(1);
+
+  // Pause between publishing the record and re-reading it. Zero is right on
+  // local filesystems, whose exclusive create never lets two creators win;
+  // set it (e.g. 100ms) on network filesystems whose clients may briefly
+  // disagree, so that a competing writer shows up before we trust our file.
+  std::chrono::nanoseconds verify_delay = std::chrono::nanoseconds::zero();
+
+  // Limit for acquire() and lock(); empty waits forever. Exceeding it throws
+  // std::filesystem::filesystem_error with errc::timeout.
+  std::optional<std::chrono::nanoseconds> timeout;
+
+  // Permissions of the lock file, applied exactly (the umask does not narrow
+  // them), so several users can share a lock with e.g. perms::all minus exec.
+  std::filesystem::perms mode =
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+      std::filesystem::perms::group_read | std::filesystem::perms::others_read;
+
+  durability_level durability = durability_level::none;
+};
+
+}  // namespace uuid_filelock

@@ -1,0 +1,124 @@
+// uuid-filelock: a lock file that several processes, on one host or on hosts
+// sharing a filesystem, take turns on. See README.md for the protocol.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "uuid_filelock/detail/file_identity.hpp"
+#include "uuid_filelock/errc.hpp"
+#include "uuid_filelock/options.hpp"
+
+namespace uuid_filelock {
+
+// A lock held by publishing a file whose first line is a fresh UUID, and
+// verified by reading the UUID back. Meets the standard TimedLockable
+// requirements, so std::lock_guard, std::unique_lock and std::scoped_lock work.
+//
+// Each object is one would-be holder: threads and processes that want to
+// exclude each other use separate objects (one object must not be used by two
+// threads at once). Locking an object that already holds the lock fails with
+// std::errc::resource_deadlock_would_occur instead of waiting for itself.
+//
+// Throwing calls raise std::filesystem::filesystem_error (a std::system_error)
+// carrying the error code and the lock path; the overloads taking a
+// std::error_code& are noexcept and report through it instead.
+class UUIDFileLock {
+ public:
+  // The original signature: polls every `retry_interval` while the lock is held.
+  explicit UUIDFileLock(std::filesystem::path lock_file);
+  template <class Rep, class Period>
+  UUIDFileLock(std::filesystem::path lock_file, std::chrono::duration<Rep, Period> retry_interval)
+      : UUIDFileLock(std::move(lock_file), with_retry_interval(retry_interval)) {}
+  UUIDFileLock(std::filesystem::path lock_file, options opts);
+
+  // Releases a held lock; errors (such as a lost lock) are dropped here, so
+  // call release() first where they matter.
+  ~UUIDFileLock();
+
+  UUIDFileLock(UUIDFileLock&& other) noexcept;
+  UUIDFileLock& operator=(UUIDFileLock&& other) noexcept;
+  UUIDFileLock(const UUIDFileLock&) = delete;
+  UUIDFileLock& operator=(const UUIDFileLock&) = delete;
+
+  // Blocks until the lock is held, or throws errc::timeout once
+  // options::timeout has passed.
+  void acquire();
+  void acquire(std::error_code& ec) noexcept;
+
+  // Removes the lock file if it is still ours. If it was removed or replaced
+  // by someone else, the other file is left alone and errc::lock_lost is
+  // reported; either way this object no longer holds the lock. On any other
+  // error the object still holds the lock and release() may be retried.
+  void release();
+  void release(std::error_code& ec) noexcept;
+
+  // TimedLockable.
+  void lock() { acquire(); }
+  bool try_lock();
+  bool try_lock(std::error_code& ec) noexcept;
+  void unlock() noexcept;  // release(), with errors dropped as BasicLockable demands
+
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& wait) {
+    return try_lock_within(saturating_nanoseconds(wait));
+  }
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& wait, std::error_code& ec) noexcept {
+    return try_lock_within(saturating_nanoseconds(wait), ec);
+  }
+  // A deadline on another clock is converted to the steady clock once.
+  template <class Clock, class Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline) {
+    return try_lock_for(deadline - Clock::now());
+  }
+  template <class Clock, class Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                      std::error_code& ec) noexcept {
+    return try_lock_for(deadline - Clock::now(), ec);
+  }
+
+  bool owns_lock() const noexcept { return !token_.empty(); }
+  // The UUID of the current acquisition (the lock file's first line), or ""
+  // when not held. Every acquisition draws a fresh one.
+  const std::string& token() const noexcept { return token_; }
+  // The lock path, made absolute at construction so that a later chdir() does
+  // not redirect release() to another file.
+  const std::filesystem::path& path() const noexcept { return path_; }
+  const options& lock_options() const noexcept { return options_; }
+
+ private:
+  template <class Rep, class Period>
+  static options with_retry_interval(std::chrono::duration<Rep, Period> retry_interval) {
+    options opts;
+    opts.retry_interval = saturating_nanoseconds(retry_interval);
+    return opts;
+  }
+  // Converts any duration, clamping instead of overflowing (try_lock_for of
+  // duration::max() must mean "forever", not "already expired").
+  template <class Rep, class Period>
+  static std::chrono::nanoseconds saturating_nanoseconds(std::chrono::duration<Rep, Period> d) {
+    using wide = std::chrono::duration<long double, std::nano>;
+    const wide w = std::chrono::duration_cast<wide>(d);
+    if (w >= wide(std::chrono::nanoseconds::max())) return std::chrono::nanoseconds::max();
+    if (w <= wide(0)) return std::chrono::nanoseconds::zero();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(w);
+  }
+
+  bool try_lock_within(std::chrono::nanoseconds wait);
+  bool try_lock_within(std::chrono::nanoseconds wait, std::error_code& ec) noexcept;
+  enum class attempt_result { acquired, held_by_other, vanished, failed };
+  bool acquire_before(std::chrono::steady_clock::time_point deadline, std::error_code& ec);
+  attempt_result attempt(std::error_code& ec);
+
+  std::filesystem::path path_;
+  options options_;
+  std::string token_;  // empty while not held
+  detail::file_identity held_file_;
+};
+
+}  // namespace uuid_filelock
+
+#include "uuid_filelock/scoped_uuid_file_lock.hpp"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then builds and runs every
+# test under the developer preset (GCC, warnings as errors), the Clang preset
+# and the AddressSanitizer+UndefinedBehaviorSanitizer preset.
+#   scripts/test.sh [PRESET...]     (default: dev clang asan-ubsan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(dev clang asan-ubsan)
+for preset in "${presets[@]}"; do
+  echo "== preset $preset"
+  cmake --workflow --preset "$preset" --fresh
+done

@@ -1,0 +1,48 @@
+#include "posix_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "uuid_filelock/errc.hpp"
+
+namespace uuid_filelock::detail::posix {
+
+unique_fd::~unique_fd() { close(); }
+
+std::error_code unique_fd::close() noexcept {
+  if (fd_ < 0) return {};
+  const int result = ::close(fd_);
+  fd_ = -1;
+  return result == 0 || errno == EINTR ? std::error_code{} : last_error();
+}
+
+std::error_code write_all(int fd, std::string_view bytes) noexcept {
+  while (!bytes.empty()) {
+    const ssize_t written = retry_on_eintr([&] { return ::write(fd, bytes.data(), bytes.size()); });
+    if (written < 0) return last_error();
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return {};
+}
+
+file_identity identity_of(const struct stat& st) noexcept {
+  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+}
+
+std::error_code not_regular_error(const struct stat& st) noexcept {
+  if (S_ISDIR(st.st_mode)) return {EISDIR, std::system_category()};
+  if (S_ISLNK(st.st_mode)) return {ELOOP, std::system_category()};
+  return errc::not_a_regular_file;
+}
+
+std::error_code sync_parent_directory(const std::filesystem::path& file) noexcept {
+  const std::filesystem::path parent = file.parent_path();
+  const unique_fd dir(retry_on_eintr([&] {
+    return ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  }));
+  if (!dir) return last_error();
+  return retry_on_eintr([&] { return ::fsync(dir.get()); }) == 0 ? std::error_code{} : last_error();
+}
+
+}  // namespace uuid_filelock::detail::posix

@@ -1,0 +1,57 @@
+// Small POSIX helpers shared by the backend's files.
+#pragma once
+
+#include <cerrno>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
+
+#include "uuid_filelock/detail/file_identity.hpp"
+
+struct stat;
+
+namespace uuid_filelock::detail::posix {
+
+inline std::error_code last_error() noexcept { return {errno, std::system_category()}; }
+
+// Signals interrupt open/read/write/link/rename; they are safe to repeat.
+// close() is not: Linux frees the descriptor even when it reports EINTR.
+template <class Call>
+auto retry_on_eintr(Call call) noexcept {
+  decltype(call()) result;
+  do {
+    result = call();
+  } while (result == -1 && errno == EINTR);
+  return result;
+}
+
+// Owns a descriptor. Every descriptor here is opened with O_CLOEXEC, so a
+// child started by exec() never inherits a lock file.
+class unique_fd {
+ public:
+  explicit unique_fd(int fd) noexcept : fd_(fd) {}
+  ~unique_fd();
+  unique_fd(const unique_fd&) = delete;
+  unique_fd& operator=(const unique_fd&) = delete;
+
+  int get() const noexcept { return fd_; }
+  explicit operator bool() const noexcept { return fd_ >= 0; }
+  // Closes now and reports the error (NFS reports delayed write errors here).
+  std::error_code close() noexcept;
+
+ private:
+  int fd_;
+};
+
+std::error_code write_all(int fd, std::string_view bytes) noexcept;
+
+file_identity identity_of(const struct stat& st) noexcept;
+
+// The error for a non-regular file at the lock path: EISDIR, ELOOP (what
+// O_NOFOLLOW reports for a symlink) or errc::not_a_regular_file.
+std::error_code not_regular_error(const struct stat& st) noexcept;
+
+// Makes a directory entry change (create, rename, unlink) durable.
+std::error_code sync_parent_directory(const std::filesystem::path& file) noexcept;
+
+}  // namespace uuid_filelock::detail::posix

@@ -1,0 +1,19 @@
+#include <unistd.h>
+
+#include "../common/backend.hpp"
+#include "posix_io.hpp"
+
+namespace uuid_filelock::detail {
+
+bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_directory,
+                      std::error_code& ec) noexcept {
+  ec.clear();
+  if (::unlink(lock_path.c_str()) != 0) {
+    if (errno != ENOENT) ec = posix::last_error();
+    return false;
+  }
+  if (sync_directory) ec = posix::sync_parent_directory(lock_path);
+  return true;
+}
+
+}  // namespace uuid_filelock::detail

@@ -1,0 +1,274 @@
+// The public API on the real backend of this build.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "support/temp_dir.hpp"
+#include "uuid_filelock/uuid_filelock.hpp"
+
+namespace uuid_filelock {
+namespace {
+
+using namespace std::chrono_literals;
+using test::read_file;
+using test::TempDir;
+using test::write_file;
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+class Lock : public ::testing::Test {
+ protected:
+  options fast() const {
+    options opts;
+    opts.retry_interval = 5ms;
+    return opts;
+  }
+  TempDir dir_;
+  std::filesystem::path path_ = dir_ / "app.lock";
+};
+
+TEST_F(Lock, AcquireWritesARecordWithOurUuidFirstAndReleaseRemovesIt) {
+  UUIDFileLock lock(path_);
+  lock.acquire();
+  ASSERT_TRUE(lock.owns_lock());
+  const std::string record = read_file(path_);
+  EXPECT_EQ(first_line(record), lock.token());
+  EXPECT_NE(record.find("\nformat=uuid-filelock/1\n"), std::string::npos);
+  EXPECT_NE(record.find("\npid=" + std::to_string(::getpid()) + "\n"), std::string::npos);
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});  // no temp file left
+  lock.release();
+  EXPECT_FALSE(lock.owns_lock());
+  EXPECT_EQ(lock.token(), "");
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Lock, TryLockOnAHeldLockIsFalseAndLeavesTheHoldersFileAlone) {
+  UUIDFileLock holder(path_, fast());
+  ASSERT_TRUE(holder.try_lock());
+  const std::string record = read_file(path_);
+  struct stat before {};
+  ASSERT_EQ(::stat(path_.c_str(), &before), 0);
+
+  UUIDFileLock contender(path_, fast());
+  EXPECT_FALSE(contender.try_lock());
+  EXPECT_FALSE(contender.owns_lock());
+
+  struct stat after {};
+  ASSERT_EQ(::stat(path_.c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  EXPECT_EQ(before.st_mode, after.st_mode);
+  EXPECT_EQ(read_file(path_), record);
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
+}
+
+TEST_F(Lock, TryLockForReturnsFalseWithinItsBound) {
+  UUIDFileLock holder(path_, fast());
+  ASSERT_TRUE(holder.try_lock());
+  UUIDFileLock contender(path_, fast());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(contender.try_lock_for(200ms));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, 200ms);
+  EXPECT_LT(waited, 200ms + 1s);
+}
+
+TEST_F(Lock, TryLockUntilAcceptsTheSystemClock) {
+  UUIDFileLock holder(path_, fast());
+  ASSERT_TRUE(holder.try_lock());
+  UUIDFileLock contender(path_, fast());
+  EXPECT_FALSE(contender.try_lock_until(std::chrono::system_clock::now() + 50ms));
+  EXPECT_FALSE(contender.try_lock_until(std::chrono::system_clock::now() - 1h));
+}
+
+TEST_F(Lock, TryLockForDurationMaxMeansForeverNotExpired) {
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock_for(std::chrono::hours::max()));
+}
+
+TEST_F(Lock, AWaiterGetsTheLockOnceTheHolderReleases) {
+  UUIDFileLock holder(path_, fast());
+  ASSERT_TRUE(holder.try_lock());
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(100ms);
+    holder.release();
+  });
+  UUIDFileLock waiter(path_, fast());
+  EXPECT_TRUE(waiter.try_lock_for(30s));
+  releaser.join();
+  EXPECT_EQ(first_line(read_file(path_)), waiter.token());
+}
+
+TEST_F(Lock, StandardGuardsWork) {
+  UUIDFileLock lock(path_, fast());
+  {
+    std::lock_guard<UUIDFileLock> guard(lock);
+    EXPECT_TRUE(lock.owns_lock());
+  }
+  EXPECT_FALSE(lock.owns_lock());
+  {
+    std::unique_lock<UUIDFileLock> guard(lock, 1s);
+    EXPECT_TRUE(guard.owns_lock());
+  }
+  EXPECT_FALSE(std::filesystem::exists(path_));
+  UUIDFileLock second(dir_ / "second.lock", fast());
+  {
+    std::scoped_lock both(lock, second);
+    EXPECT_TRUE(lock.owns_lock());
+    EXPECT_TRUE(second.owns_lock());
+  }
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Lock, ScopedFormAcquiresAndReleases) {
+  {
+    ScopedUUIDFileLock scoped(path_, 10ms);
+    EXPECT_TRUE(scoped.lock().owns_lock());
+    EXPECT_EQ(first_line(read_file(path_)), scoped.lock().token());
+  }
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(Lock, ScopedFormThrowsTimeoutWhenHeld) {
+  UUIDFileLock holder(path_, fast());
+  ASSERT_TRUE(holder.try_lock());
+  options opts = fast();
+  opts.timeout = 50ms;
+  try {
+    ScopedUUIDFileLock scoped(path_, opts);
+    FAIL() << "acquired a held lock";
+  } catch (const std::filesystem::filesystem_error& e) {
+    EXPECT_EQ(e.code(), errc::timeout);
+    EXPECT_EQ(e.path1(), path_);
+  }
+}
+
+TEST_F(Lock, OriginalSignatureAcceptsAnyDuration) {
+  UUIDFileLock seconds(path_);
+  EXPECT_EQ(seconds.lock_options().retry_interval, 1s);
+  UUIDFileLock fractional(path_, std::chrono::duration<double>(0.25));
+  EXPECT_EQ(fractional.lock_options().retry_interval, 250ms);
+}
+
+TEST_F(Lock, DestructorReleases) {
+  {
+    UUIDFileLock lock(path_, fast());
+    lock.acquire();
+  }
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(Lock, ReleaseAfterDeletionReportsLostLock) {
+  UUIDFileLock lock(path_, fast());
+  lock.acquire();
+  std::filesystem::remove(path_);
+  std::error_code ec;
+  lock.release(ec);
+  EXPECT_EQ(ec, errc::lock_lost);
+  EXPECT_FALSE(lock.owns_lock());
+}
+
+TEST_F(Lock, ReleaseAfterReplacementReportsLostLockAndKeepsTheNewFile) {
+  UUIDFileLock lock(path_, fast());
+  lock.acquire();
+  std::filesystem::remove(path_);
+  UUIDFileLock next(path_, fast());
+  ASSERT_TRUE(next.try_lock());
+  const std::string next_record = read_file(path_);
+  std::error_code ec;
+  lock.release(ec);
+  EXPECT_EQ(ec, errc::lock_lost);
+  EXPECT_EQ(read_file(path_), next_record);
+  EXPECT_TRUE(next.owns_lock());
+  next.release();
+}
+
+TEST_F(Lock, ReleaseAfterOverwriteInPlaceReportsLostLock) {
+  UUIDFileLock lock(path_, fast());
+  lock.acquire();
+  write_file(path_, "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b\n");  // same inode, other UUID
+  EXPECT_THROW(lock.release(), std::filesystem::filesystem_error);
+  EXPECT_EQ(read_file(path_), "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b\n");
+}
+
+TEST_F(Lock, RelockingTheSameObjectFailsInsteadOfHanging) {
+  UUIDFileLock lock(path_);
+  lock.acquire();
+  try {
+    lock.acquire();
+    FAIL() << "second acquire succeeded";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), std::errc::resource_deadlock_would_occur);
+  }
+  EXPECT_TRUE(lock.owns_lock());
+}
+
+TEST_F(Lock, PythonStyleUuidOnlyRecordIsALiveForeignHolder) {
+  write_file(path_, "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b");
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock_for(30ms));
+  EXPECT_EQ(read_file(path_), "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b");
+}
+
+TEST_F(Lock, ModeIsAppliedExactlyDespiteTheUmask) {
+  const mode_t old_umask = ::umask(022);
+  options opts = fast();
+  opts.mode = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+              std::filesystem::perms::group_read | std::filesystem::perms::group_write |
+              std::filesystem::perms::others_read | std::filesystem::perms::others_write;
+  UUIDFileLock lock(path_, opts);
+  lock.acquire();
+  ::umask(old_umask);
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0666u);
+}
+
+TEST_F(Lock, EveryDurabilityLevelLocks) {
+  for (durability_level level :
+       {durability_level::none, durability_level::file, durability_level::file_and_directory}) {
+    options opts = fast();
+    opts.durability = level;
+    UUIDFileLock lock(path_, opts);
+    ASSERT_TRUE(lock.try_lock());
+    lock.release();
+    EXPECT_TRUE(dir_.entries().empty());
+  }
+}
+
+TEST_F(Lock, VerifyDelayIsWaitedBeforeTrustingTheFile) {
+  options opts = fast();
+  opts.verify_delay = 50ms;
+  UUIDFileLock lock(path_, opts);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(lock.try_lock());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 50ms);
+}
+
+TEST_F(Lock, RelativePathIsAnchoredAtConstruction) {
+  const std::filesystem::path old_cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir_.path());
+  UUIDFileLock lock("relative.lock", fast());
+  std::filesystem::current_path(old_cwd);
+  EXPECT_EQ(lock.path(), dir_ / "relative.lock");
+  lock.acquire();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "relative.lock"));
+  lock.release();
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Lock, MovedLockReleasesOnce) {
+  UUIDFileLock lock(path_, fast());
+  lock.acquire();
+  UUIDFileLock moved = std::move(lock);
+  EXPECT_TRUE(moved.owns_lock());
+  EXPECT_EQ(moved.path(), path_);
+  moved.release();
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+}  // namespace
+}  // namespace uuid_filelock

@@ -1,0 +1,252 @@
+// The protocol against the scripted fake backend: races that real
+// filesystems produce only by luck, produced here on purpose.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "../src/common/record.hpp"
+#include "support/fake_backend.hpp"
+#include "uuid_filelock/uuid_filelock.hpp"
+
+namespace uuid_filelock {
+namespace {
+
+using namespace std::chrono_literals;
+using test::fake_fs;
+
+constexpr const char* kForeignUuid = "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
+
+class Protocol : public ::testing::Test {
+ protected:
+  void SetUp() override { test::reset_fake_fs(); }
+  void TearDown() override { test::reset_fake_fs(); }
+
+  const std::string path_ = "/fake/app.lock";
+  options fast() const {
+    options opts;
+    opts.retry_interval = 1ms;
+    return opts;
+  }
+};
+
+TEST_F(Protocol, UncontendedAcquirePublishesOnceVerifiesOnceAndReleaseRemoves) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  EXPECT_EQ(fake_fs().publishes, 1);
+  EXPECT_EQ(fake_fs().reads, 1);
+  EXPECT_EQ(detail::record_uuid(fake_fs().files.at(path_).bytes), lock.token());
+  lock.release();
+  EXPECT_FALSE(lock.owns_lock());
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, VerificationCatchesUuidOverwrittenBetweenPublishAndVerify) {
+  // A weak filesystem: a rival's write lands on our freshly published file.
+  fake_fs().after_publish = [](const std::string& path) {
+    fake_fs().files.at(path).bytes = std::string(kForeignUuid) + "\n";
+  };
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_FALSE(lock.owns_lock());
+  // The rival's record is respected, not removed.
+  ASSERT_EQ(fake_fs().files.count(path_), 1u);
+  EXPECT_EQ(detail::record_uuid(fake_fs().files.at(path_).bytes), kForeignUuid);
+  EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, OverwrittenAttemptRetriesAndWinsOnceTheRivalLetsGo) {
+  fake_fs().after_publish = [](const std::string& path) {
+    fake_fs().after_publish = nullptr;  // the weak moment happens once
+    fake_fs().files.at(path).bytes = std::string(kForeignUuid) + "\n";
+  };
+  // The rival releases after the protocol has looked at its file twice.
+  fake_fs().before_read = [this](const std::string&) {
+    if (fake_fs().reads == 3) fake_fs().files.erase(path_);
+  };
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock_for(10s));
+  EXPECT_EQ(fake_fs().publishes, 4);  // won, lost, saw it held, won
+  EXPECT_EQ(detail::record_uuid(fake_fs().files.at(path_).bytes), lock.token());
+  EXPECT_NE(lock.token(), kForeignUuid);
+}
+
+TEST_F(Protocol, FileReplacedBetweenPublishAndVerifyIsNotClaimedEvenWithOurBytes) {
+  // Same bytes, different file: ours was removed and the path re-created.
+  fake_fs().after_publish = [](const std::string& path) {
+    fake_fs().put(path, fake_fs().files.at(path).bytes);
+  };
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, FileRemovedBetweenPublishAndVerifyIsRetriedAtOnce) {
+  fake_fs().after_publish = [](const std::string& path) {
+    fake_fs().after_publish = nullptr;
+    fake_fs().files.erase(path);
+  };
+  UUIDFileLock lock(path_, fast());
+  // try_lock makes no second attempt after its deadline...
+  EXPECT_FALSE(lock.try_lock());
+  // ...a waiting acquire retries without sleeping and wins.
+  fake_fs().after_publish = [](const std::string& path) {
+    fake_fs().after_publish = nullptr;
+    fake_fs().files.erase(path);
+  };
+  options opts = fast();
+  opts.retry_interval = 1h;  // a sleep would hang the test
+  UUIDFileLock waiting(path_, opts);
+  EXPECT_TRUE(waiting.try_lock_for(1h));
+}
+
+TEST_F(Protocol, HeldByForeignUuidOnlyRecordIsRespected) {
+  // What the original Python uuid-filelock writes: only the UUID.
+  fake_fs().put(path_, kForeignUuid);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().files.at(path_).bytes, kForeignUuid);
+}
+
+TEST_F(Protocol, ReleaseAfterDeletionReportsLostLock) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  fake_fs().files.erase(path_);
+  std::error_code ec;
+  lock.release(ec);
+  EXPECT_EQ(ec, errc::lock_lost);
+  EXPECT_FALSE(lock.owns_lock());
+  EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, ReleaseAfterReplacementReportsLostLockAndKeepsTheOtherFile) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  fake_fs().put(path_, std::string(kForeignUuid) + "\n");
+  EXPECT_THROW(
+      {
+        try {
+          lock.release();
+        } catch (const std::filesystem::filesystem_error& e) {
+          EXPECT_EQ(e.code(), errc::lock_lost);
+          EXPECT_EQ(e.path1(), path_);
+          throw;
+        }
+      },
+      std::filesystem::filesystem_error);
+  EXPECT_FALSE(lock.owns_lock());
+  EXPECT_EQ(detail::record_uuid(fake_fs().files.at(path_).bytes), kForeignUuid);
+}
+
+TEST_F(Protocol, ReleaseWhenOverwrittenInPlaceReportsLostLock) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  fake_fs().files.at(path_).bytes = kForeignUuid;
+  std::error_code ec;
+  lock.release(ec);
+  EXPECT_EQ(ec, errc::lock_lost);
+  EXPECT_EQ(fake_fs().files.at(path_).bytes, kForeignUuid);
+}
+
+TEST_F(Protocol, PublishErrorFailsAtOnceWithoutRetrying) {
+  fake_fs().publish_error = std::make_error_code(std::errc::permission_denied);
+  UUIDFileLock lock(path_, fast());
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock_for(1h, ec));
+  EXPECT_EQ(ec, std::errc::permission_denied);
+  EXPECT_EQ(fake_fs().publishes, 1);
+}
+
+TEST_F(Protocol, ReadErrorOnReleaseKeepsTheLockForARetry) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  fake_fs().read_error = std::make_error_code(std::errc::io_error);
+  std::error_code ec;
+  lock.release(ec);
+  EXPECT_EQ(ec, std::errc::io_error);
+  EXPECT_TRUE(lock.owns_lock());
+  fake_fs().read_error.clear();
+  lock.release();
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, AcquireTimesOutWithTimeoutErrorWithinBound) {
+  fake_fs().put(path_, kForeignUuid);
+  options opts = fast();
+  opts.retry_interval = 10ms;
+  opts.timeout = 100ms;
+  UUIDFileLock lock(path_, opts);
+  const auto start = std::chrono::steady_clock::now();
+  std::error_code ec;
+  lock.acquire(ec);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(ec, errc::timeout);
+  EXPECT_EQ(ec, std::errc::timed_out);
+  EXPECT_GE(waited, 100ms);
+  EXPECT_LT(waited, 100ms + 1s);
+}
+
+TEST_F(Protocol, RelockingAHeldObjectIsADeadlockErrorNotAHang) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  std::error_code ec;
+  lock.acquire(ec);
+  EXPECT_EQ(ec, std::errc::resource_deadlock_would_occur);
+  EXPECT_FALSE(lock.try_lock(ec));
+  EXPECT_EQ(ec, std::errc::resource_deadlock_would_occur);
+  EXPECT_EQ(fake_fs().publishes, 1);
+  EXPECT_TRUE(lock.owns_lock());
+}
+
+TEST_F(Protocol, ReleasingWhatIsNotHeldIsNotHeld) {
+  UUIDFileLock lock(path_, fast());
+  std::error_code ec;
+  lock.release(ec);
+  EXPECT_EQ(ec, errc::not_held);
+  EXPECT_EQ(ec, std::errc::operation_not_permitted);
+}
+
+TEST_F(Protocol, EveryAcquisitionDrawsAFreshUuid) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  const std::string first = lock.token();
+  lock.release();
+  ASSERT_TRUE(lock.try_lock());
+  EXPECT_NE(lock.token(), first);
+  EXPECT_EQ(lock.token().size(), 36u);
+}
+
+TEST_F(Protocol, MovingTransfersOwnership) {
+  UUIDFileLock lock(path_, fast());
+  ASSERT_TRUE(lock.try_lock());
+  const std::string token = lock.token();
+  UUIDFileLock moved(std::move(lock));
+  EXPECT_FALSE(
+      lock.owns_lock());  // NOLINT(bugprone-use-after-move): the moved-from state is specified
+  EXPECT_EQ(moved.token(), token);
+  UUIDFileLock assigned("/fake/other.lock", fast());
+  ASSERT_TRUE(assigned.try_lock());
+  assigned = std::move(moved);  // releases /fake/other.lock first
+  EXPECT_EQ(fake_fs().files.count("/fake/other.lock"), 0u);
+  EXPECT_EQ(assigned.token(), token);
+  assigned.release();
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, DestructorReleases) {
+  {
+    UUIDFileLock lock(path_, fast());
+    ASSERT_TRUE(lock.try_lock());
+  }
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, PathWithoutFileNameIsRejected) {
+  UUIDFileLock lock("/fake/dir/", fast());
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock(ec));
+  EXPECT_EQ(ec, std::errc::is_a_directory);
+  EXPECT_EQ(fake_fs().publishes, 0);
+}
+
+}  // namespace
+}  // namespace uuid_filelock

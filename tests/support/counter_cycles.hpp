@@ -1,0 +1,29 @@
+// The critical section the stress tests run: lock, prove nobody else is
+// inside, read-increment-write a counter file, unlock.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+
+namespace uuid_filelock::test {
+
+struct CycleFiles {
+  std::filesystem::path lock;
+  std::filesystem::path counter;  // decimal count; a lost update shows as a short count
+  std::filesystem::path witness;  // created O_EXCL inside the section: must never exist already
+};
+
+enum CycleStatus : int {
+  kCyclesOk = 0,
+  kTwoHolders = 3,   // the witness already existed: exclusion failed
+  kLockLost = 4,     // release reported a lost lock
+  kIoFailure = 5,    // the counter or witness could not be read or written
+  kLockFailure = 6,  // acquire threw
+};
+
+CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
+                               std::chrono::nanoseconds retry_interval);
+
+long read_counter(const std::filesystem::path& counter);
+
+}  // namespace uuid_filelock::test

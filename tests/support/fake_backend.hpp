@@ -1,0 +1,43 @@
+// An in-memory backend for protocol tests, linked in place of src/posix: it
+// lets a test script what a weak filesystem or a rival does between the
+// protocol's steps, and inject errors, without any timing luck.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <system_error>
+
+#include "../../src/common/backend.hpp"
+
+namespace uuid_filelock::test {
+
+struct FakeFile {
+  std::string bytes;
+  detail::file_identity identity;
+};
+
+struct FakeFilesystem {
+  std::map<std::string, FakeFile> files;
+  std::uint64_t next_file_id = 1;
+
+  // Called after each successful publish, before the protocol looks again.
+  std::function<void(const std::string& path)> after_publish;
+  // Called at the start of each read_lock_file.
+  std::function<void(const std::string& path)> before_read;
+
+  std::error_code publish_error;  // returned by publish_exclusive when set
+  std::error_code read_error;     // returned by read_lock_file when set
+  int publishes = 0;
+  int reads = 0;
+  int removes = 0;
+
+  // Puts a file at `path` the way a rival would: a new identity each time.
+  void put(const std::string& path, std::string bytes);
+};
+
+// The one fake filesystem the fake backend works on; reset by each test.
+FakeFilesystem& fake_fs();
+void reset_fake_fs();
+
+}  // namespace uuid_filelock::test
