@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh [EXTRA_PACKAGE...]
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev "$@")
+packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev libbenchmark-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then builds and runs every
 # test under the developer preset (GCC, warnings as errors), the Clang preset
-# and the AddressSanitizer+UndefinedBehaviorSanitizer preset.
+# and the AddressSanitizer+UndefinedBehaviorSanitizer preset; and checks that
+# the benchmarks still build (they are run by scripts/bench.sh, not here).
 #   scripts/test.sh [PRESET...]     (default: dev clang asan-ubsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +14,8 @@ for preset in "${presets[@]}"; do
   echo "== preset $preset"
   cmake --workflow --preset "$preset" --fresh
 done
+if [ $# -eq 0 ]; then
+  echo "== benchmarks build"
+  cmake --preset bench --fresh >/dev/null
+  cmake --build --preset bench
+fi

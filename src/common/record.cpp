@@ -31,7 +31,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   int year = 0;
   unsigned month = 0, day = 0;
   civil_from_days(days, year, month, day);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", year, month, day,
                 static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
                 static_cast<int>(sod % 60), static_cast<int>(us - secs * 1000000));

@@ -59,17 +59,19 @@ step classify(int result, std::error_code& ec) {
   return step::failed;
 }
 
-// Writes a complete record into a new file opened with O_EXCL; mode is set
-// with fchmod so that the umask cannot narrow what the caller asked for.
+// Writes a complete record into a new file opened with O_EXCL and `mode`.
+// The umask may have narrowed the mode; fchmod then restores what the caller
+// asked for (other users sharing the lock may need to read it).
 std::error_code write_new_file(int fd, std::string_view record, const publish_settings& settings,
                                file_identity& identity) {
-  // Best effort: some filesystems (FUSE, CIFS) refuse chmod, and the lock
-  // works regardless; only the permissions others see differ.
-  (void)::fchmod(fd, static_cast<mode_t>(settings.mode));
   if (std::error_code ec = posix::write_all(fd, record)) return ec;
   if (settings.sync_file && retry_on_eintr([&] { return ::fsync(fd); }) != 0) return last_error();
   struct stat st {};
   if (::fstat(fd, &st) != 0) return last_error();
+  const auto mode = static_cast<mode_t>(settings.mode) & 07777;
+  // Best effort: some filesystems (FUSE, CIFS) refuse chmod, and the lock
+  // works regardless; only the permissions others see differ.
+  if ((st.st_mode & 07777) != mode) (void)::fchmod(fd, mode);
   identity = posix::identity_of(st);
   return {};
 }
@@ -82,7 +84,8 @@ publish_outcome create_in_place(const std::filesystem::path& lock_path, std::str
                                 const publish_settings& settings, file_identity& published,
                                 std::error_code& ec) {
   unique_fd fd(retry_on_eintr([&] {
-    return ::open(lock_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    return ::open(lock_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  static_cast<mode_t>(settings.mode));
   }));
   if (!fd) {
     if (errno == EEXIST) return publish_outcome::already_exists;
@@ -108,7 +111,7 @@ publish_outcome publish_exclusive(const std::filesystem::path& lock_path, std::s
   {
     unique_fd fd(retry_on_eintr([&] {
       return ::open(temp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    0600);
+                    static_cast<mode_t>(settings.mode));
     }));
     if (!fd) {
       ec = last_error();

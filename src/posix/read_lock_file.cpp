@@ -2,8 +2,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "../common/backend.hpp"
 #include "posix_io.hpp"
+#include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock::detail {
 
@@ -11,26 +14,22 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
                                   std::error_code& ec) noexcept {
   ec.clear();
   lock_file_snapshot snapshot;
-  // lstat before open: a FIFO would block open(), a device may react to being
-  // opened, and a symlink may point at a victim file.
-  struct stat st {};
-  if (::lstat(lock_path.c_str(), &st) != 0) {
-    if (errno != ENOENT) ec = posix::last_error();
-    return snapshot;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ec = posix::not_regular_error(st);
-    return snapshot;
-  }
-  // The entry may be swapped after lstat: O_NOFOLLOW refuses a symlink and
-  // O_NONBLOCK keeps a FIFO from blocking; fstat then checks what we opened.
+  // O_NOFOLLOW: a symlink at the lock path may point at a victim file; it is
+  // refused (ELOOP), never read through. O_NONBLOCK: opening a FIFO would
+  // otherwise wait for a writer forever. O_NOCTTY: a terminal never becomes
+  // our controlling one. fstat then refuses whatever is not a regular file.
   const posix::unique_fd fd(posix::retry_on_eintr([&] {
     return ::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   }));
   if (!fd) {
-    if (errno != ENOENT) ec = posix::last_error();
+    if (errno == ENXIO) {
+      ec = errc::not_a_regular_file;  // a socket cannot be opened at all
+    } else if (errno != ENOENT) {
+      ec = posix::last_error();
+    }
     return snapshot;
   }
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
     ec = posix::last_error();
     return snapshot;
@@ -40,21 +39,27 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
     return snapshot;
   }
   // Never take in more than max_bytes (+1 to notice a larger file): a huge
-  // file at the lock path costs one small read.
-  snapshot.bytes.resize(max_bytes + 1);
+  // file at the lock path costs one small read. One read() asking for one
+  // byte more than st_size usually returns the whole record and proves the
+  // end by coming up short; a network filesystem's stale st_size only costs
+  // further reads.
+  const std::size_t size = static_cast<std::size_t>(std::max<off_t>(st.st_size, 0));
+  const std::size_t want = max_bytes + 1;
+  snapshot.bytes.resize(want);
   std::size_t filled = 0;
-  while (filled < snapshot.bytes.size()) {
-    const ssize_t got = posix::retry_on_eintr(
-        [&] { return ::read(fd.get(), &snapshot.bytes[filled], snapshot.bytes.size() - filled); });
+  while (filled < want) {
+    const std::size_t ask = (filled <= size ? std::min(want, size + 1) : want) - filled;
+    const ssize_t got =
+        posix::retry_on_eintr([&] { return ::read(fd.get(), &snapshot.bytes[filled], ask); });
     if (got < 0) {
       ec = posix::last_error();
       return snapshot;
     }
-    if (got == 0) break;
     filled += static_cast<std::size_t>(got);
+    if (got == 0 || (static_cast<std::size_t>(got) < ask && filled >= size)) break;
   }
   snapshot.truncated = filled > max_bytes;
-  snapshot.bytes.resize(snapshot.truncated ? max_bytes : filled);
+  snapshot.bytes.resize(std::min(filled, max_bytes));
   snapshot.exists = true;
   snapshot.identity = posix::identity_of(st);
   return snapshot;
