@@ -17,6 +17,7 @@ elseif(NOT UUID_FILELOCK_BACKEND STREQUAL "posix")
 endif()
 message(STATUS "uuid_filelock backend: ${UUID_FILELOCK_BACKEND}")
 
+option(UUID_FILELOCK_ADVISORY "Build the advisory-lock fast path (flock) under the UUID protocol" ON)
 option(UUID_FILELOCK_BUILD_TESTS "Build the test suite" ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_BUILD_EXAMPLES "Build the examples" ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_BUILD_BENCHMARKS "Build the benchmarks (needs Google Benchmark)" OFF)

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +20,42 @@ using test::TempDir;
 using test::write_file;
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// Holds the lock from another thread until released: a waiter in the test's
+// own thread would otherwise (rightly) be told it waits for itself.
+class HolderThread {
+ public:
+  explicit HolderThread(const std::filesystem::path& path) {
+    thread_ = std::thread([this, path] {
+      UUIDFileLock lock(path);
+      lock.acquire();
+      std::unique_lock<std::mutex> guard(mutex_);
+      held_ = true;
+      changed_.notify_all();
+      changed_.wait(guard, [this] { return release_; });
+      lock.release();
+    });
+    std::unique_lock<std::mutex> guard(mutex_);
+    changed_.wait(guard, [this] { return held_; });
+  }
+  ~HolderThread() { release(); }
+  void release() {
+    if (!thread_.joinable()) return;
+    {
+      const std::lock_guard<std::mutex> guard(mutex_);
+      release_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool held_ = false;
+  bool release_ = false;
+  std::thread thread_;
+};
 
 class Lock : public ::testing::Test {
  protected:
@@ -66,8 +103,7 @@ TEST_F(Lock, TryLockOnAHeldLockIsFalseAndLeavesTheHoldersFileAlone) {
 }
 
 TEST_F(Lock, TryLockForReturnsFalseWithinItsBound) {
-  UUIDFileLock holder(path_, fast());
-  ASSERT_TRUE(holder.try_lock());
+  HolderThread holder(path_);
   UUIDFileLock contender(path_, fast());
   const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(contender.try_lock_for(200ms));
@@ -77,8 +113,7 @@ TEST_F(Lock, TryLockForReturnsFalseWithinItsBound) {
 }
 
 TEST_F(Lock, TryLockUntilAcceptsTheSystemClock) {
-  UUIDFileLock holder(path_, fast());
-  ASSERT_TRUE(holder.try_lock());
+  HolderThread holder(path_);
   UUIDFileLock contender(path_, fast());
   EXPECT_FALSE(contender.try_lock_until(std::chrono::system_clock::now() + 50ms));
   EXPECT_FALSE(contender.try_lock_until(std::chrono::system_clock::now() - 1h));
@@ -90,8 +125,7 @@ TEST_F(Lock, TryLockForDurationMaxMeansForeverNotExpired) {
 }
 
 TEST_F(Lock, AWaiterGetsTheLockOnceTheHolderReleases) {
-  UUIDFileLock holder(path_, fast());
-  ASSERT_TRUE(holder.try_lock());
+  HolderThread holder(path_);
   std::thread releaser([&] {
     std::this_thread::sleep_for(100ms);
     holder.release();
@@ -100,6 +134,19 @@ TEST_F(Lock, AWaiterGetsTheLockOnceTheHolderReleases) {
   EXPECT_TRUE(waiter.try_lock_for(30s));
   releaser.join();
   EXPECT_EQ(first_line(read_file(path_)), waiter.token());
+}
+
+TEST_F(Lock, AWaiterWithoutTheFastPathGetsTheLockOnceTheHolderReleases) {
+  HolderThread holder(path_);
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(100ms);
+    holder.release();
+  });
+  options opts = fast();
+  opts.advisory = false;
+  UUIDFileLock waiter(path_, opts);
+  EXPECT_TRUE(waiter.try_lock_for(30s));
+  releaser.join();
 }
 
 TEST_F(Lock, StandardGuardsWork) {
@@ -133,8 +180,7 @@ TEST_F(Lock, ScopedFormAcquiresAndReleases) {
 }
 
 TEST_F(Lock, ScopedFormThrowsTimeoutWhenHeld) {
-  UUIDFileLock holder(path_, fast());
-  ASSERT_TRUE(holder.try_lock());
+  HolderThread holder(path_);
   options opts = fast();
   opts.timeout = 50ms;
   try {

@@ -8,51 +8,95 @@ namespace uuid_filelock::detail {
 namespace {
 
 using namespace std::chrono_literals;
+using kind = holder_record::kind;
 
 constexpr const char* kUuid = "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
 
+const process_identity kHolder{1234,          987654,     "build-host",
+                               "machine-abc", "boot-xyz", "pid:[4026531836]"};
+
 TEST(Record, FormatIsVersionedWithTheUuidFirst) {
   const auto at = std::chrono::system_clock::time_point(1795737540s + 123456us);
-  EXPECT_EQ(format_record(kUuid, {1234, "build-host"}, at),
+  EXPECT_EQ(format_record(kUuid, kHolder, true, at),
             std::string(kUuid) +
                 "\n"
                 "format=uuid-filelock/1\n"
                 "pid=1234\n"
+                "start=987654\n"
                 "host=build-host\n"
+                "machine=machine-abc\n"
+                "boot=boot-xyz\n"
+                "pidns=pid:[4026531836]\n"
+                "advisory=1\n"
                 "acquired_at=2026-11-26T23:59:00.123456Z\n");
+}
+
+TEST(Record, TimestampsHaveFixedWidthSoRecordsCanBeRewrittenInPlace) {
+  const auto a = format_record(kUuid, kHolder, true, std::chrono::system_clock::time_point(1s));
+  const auto b = format_record(kUuid, kHolder, true, std::chrono::system_clock::now());
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_NE(a.find("acquired_at=1970-01-01T00:00:01.000000Z\n"), std::string::npos);
 }
 
 TEST(Record, TimesBeforeTheEpochFormatCorrectly) {
   const auto at = std::chrono::system_clock::time_point(-1s);
-  EXPECT_NE(format_record(kUuid, {1, "h"}, at).find("acquired_at=1969-12-31T23:59:59.000000Z\n"),
-            std::string::npos);
+  EXPECT_NE(
+      format_record(kUuid, kHolder, false, at).find("acquired_at=1969-12-31T23:59:59.000000Z"),
+      std::string::npos);
 }
 
 TEST(Record, HostnameCannotForgeExtraLines) {
-  const std::string record =
-      format_record(kUuid, {1, "evil\npid=1"}, std::chrono::system_clock::time_point{});
+  process_identity evil = kHolder;
+  evil.host = "evil\npid=1";
+  const std::string record = format_record(kUuid, evil, false, {});
   EXPECT_NE(record.find("host=evil?pid=1\n"), std::string::npos);
+  EXPECT_EQ(parse_record(record, false).holder.pid, 1234u);
 }
 
-TEST(Record, UuidIsReadFromTheFirstLine) {
-  EXPECT_EQ(record_uuid(format_record(kUuid, {1, "h"}, {})), kUuid);
+TEST(Record, ParsesWhatItFormats) {
+  const holder_record parsed = parse_record(format_record(kUuid, kHolder, true, {}), false);
+  EXPECT_EQ(parsed.type, kind::full);
+  EXPECT_EQ(parsed.uuid, kUuid);
+  EXPECT_EQ(parsed.holder.pid, kHolder.pid);
+  EXPECT_EQ(parsed.holder.start_time, kHolder.start_time);
+  EXPECT_EQ(parsed.holder.host, kHolder.host);
+  EXPECT_EQ(parsed.holder.machine_id, kHolder.machine_id);
+  EXPECT_EQ(parsed.holder.boot_id, kHolder.boot_id);
+  EXPECT_EQ(parsed.holder.pid_namespace, kHolder.pid_namespace);
+  EXPECT_TRUE(parsed.advisory);
 }
 
-TEST(Record, UuidOnlyRecordsOfTheOriginalPythonDesignAreRead) {
-  EXPECT_EQ(record_uuid(kUuid), kUuid);
-  EXPECT_EQ(record_uuid(std::string(kUuid) + "\r\n"), kUuid);
-  EXPECT_EQ(record_uuid("0B8E4F6A-1D2C-4E5F-8A9B-0C1D2E3F4A5B"), kUuid);
+TEST(Record, UnknownKeysOfLaterVersionsAreSkipped) {
+  const holder_record parsed = parse_record(
+      std::string(kUuid) + "\nformat=uuid-filelock/1\nfuture=thing\npid=7\nnoequals\n", false);
+  EXPECT_EQ(parsed.type, kind::full);
+  EXPECT_EQ(parsed.holder.pid, 7u);
 }
 
-TEST(Record, AnythingElseHasNoUuid) {
-  EXPECT_EQ(record_uuid(""), "");
-  EXPECT_EQ(record_uuid("\n"), "");
-  EXPECT_EQ(record_uuid("garbage"), "");
-  EXPECT_EQ(record_uuid(std::string(kUuid).substr(0, 35)), "");  // truncated
-  EXPECT_EQ(record_uuid("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5bX"), "");
-  EXPECT_EQ(record_uuid("0b8e4f6a11d2c-4e5f-8a9b-0c1d2e3f4a5b"), "");
-  EXPECT_EQ(record_uuid("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5g"), "");
-  EXPECT_EQ(record_uuid(std::string("pid=1\n") + kUuid), "");
+TEST(Record, UuidOnlyRecordsOfTheOriginalPythonDesign) {
+  for (const std::string& bytes : {std::string(kUuid), std::string(kUuid) + "\r\n",
+                                   std::string("0B8E4F6A-1D2C-4E5F-8A9B-0C1D2E3F4A5B"),
+                                   std::string(kUuid) + "\nsomething else\n"}) {
+    const holder_record parsed = parse_record(bytes, false);
+    EXPECT_EQ(parsed.type, kind::uuid_only) << bytes;
+    EXPECT_EQ(parsed.uuid, kUuid) << bytes;
+  }
+}
+
+TEST(Record, AnythingElseIsUnreadable) {
+  for (const std::string& bytes :
+       {std::string(""), std::string("\n"), std::string("garbage"),
+        std::string(kUuid).substr(0, 35), std::string("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5bX"),
+        std::string("0b8e4f6a11d2c-4e5f-8a9b-0c1d2e3f4a5b"),
+        std::string("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5g"), std::string("pid=1\n") + kUuid}) {
+    const holder_record parsed = parse_record(bytes, false);
+    EXPECT_EQ(parsed.type, kind::unreadable) << bytes;
+    EXPECT_EQ(parsed.uuid, "") << bytes;
+  }
+}
+
+TEST(Record, TruncatedFilesAreUnreadable) {
+  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, true, {}), true).type, kind::unreadable);
 }
 
 }  // namespace

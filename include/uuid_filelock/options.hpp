@@ -38,6 +38,24 @@ struct options {
       std::filesystem::perms::group_read | std::filesystem::perms::others_read;
 
   durability_level durability = durability_level::none;
+
+  // The advisory fast path: the holder keeps an OS advisory lock (flock) on
+  // its lock file, so waiters sleep on that lock and wake the moment it is
+  // released, and a holder that died is recognised at once. Used only on
+  // filesystems whose advisory locks are global (local ones, not NFS, SMB or
+  // FUSE); the UUID protocol decides ownership either way.
+  bool advisory = true;
+
+  // Age after which a holder that cannot be checked is presumed dead: one on
+  // another host, one of a pid namespace we cannot see, or a record that is
+  // only a UUID (the original Python library's). Empty: never. The age is the
+  // distance between the lock file's modification time and this host's
+  // clock, so clock skew between hosts shortens or lengthens it.
+  std::optional<std::chrono::nanoseconds> stale_after;
+
+  // An empty or unreadable lock file is respected this long (it may be a
+  // record being written) and is stale after it.
+  std::chrono::nanoseconds unreadable_grace = std::chrono::seconds(10);
 };
 
 }  // namespace uuid_filelock

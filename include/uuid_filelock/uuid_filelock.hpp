@@ -3,10 +3,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <system_error>
 
+#include "uuid_filelock/detail/file_handle.hpp"
 #include "uuid_filelock/detail/file_identity.hpp"
 #include "uuid_filelock/errc.hpp"
 #include "uuid_filelock/options.hpp"
@@ -80,7 +82,8 @@ class UUIDFileLock {
     return try_lock_for(deadline - Clock::now(), ec);
   }
 
-  bool owns_lock() const noexcept { return !token_.empty(); }
+  // False in a fork()ed child: the lock stays its parent's.
+  bool owns_lock() const noexcept;
   // The UUID of the current acquisition (the lock file's first line), or ""
   // when not held. Every acquisition draws a fresh one.
   const std::string& token() const noexcept { return token_; }
@@ -109,14 +112,15 @@ class UUIDFileLock {
 
   bool try_lock_within(std::chrono::nanoseconds wait);
   bool try_lock_within(std::chrono::nanoseconds wait, std::error_code& ec) noexcept;
-  enum class attempt_result { acquired, held_by_other, vanished, failed };
   bool acquire_before(std::chrono::steady_clock::time_point deadline, std::error_code& ec);
-  attempt_result attempt(std::error_code& ec);
+  void forget() noexcept;
 
   std::filesystem::path path_;
   options options_;
   std::string token_;  // empty while not held
   detail::file_identity held_file_;
+  detail::file_handle held_handle_;  // keeps the advisory lock while held
+  std::uint64_t owner_pid_ = 0;      // fork guard: only this process may release
 };
 
 }  // namespace uuid_filelock

@@ -4,6 +4,7 @@
 // is a result, never an error: "someone else's file is there" is normal.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "uuid_filelock/detail/file_handle.hpp"
 #include "uuid_filelock/detail/file_identity.hpp"
 
 namespace uuid_filelock::detail {
@@ -19,44 +21,109 @@ struct publish_settings {
   std::filesystem::perms mode;
   bool sync_file;       // flush the record to storage before publishing it
   bool sync_directory;  // flush the directory entry after publishing it
+  bool advisory;        // hold an advisory lock on the file from before it is visible
 };
+
+// A complete record written to a temporary file beside the lock, ready to be
+// published. The temporary file never outlives this object.
+class prepared_record {
+ public:
+  prepared_record() noexcept = default;
+  ~prepared_record();
+  prepared_record(prepared_record&& other) noexcept;
+  prepared_record& operator=(prepared_record&& other) noexcept;
+  prepared_record(const prepared_record&) = delete;
+  prepared_record& operator=(const prepared_record&) = delete;
+
+  file_handle file;                 // holds the advisory lock when advisory_held
+  std::filesystem::path temp_path;  // empty once published or never created
+  file_identity identity;
+  bool advisory_held = false;
+};
+
+// Writes `record` to a new temporary file in the lock's directory, named after
+// `unique_tag`, and (settings.advisory) takes an exclusive advisory lock on
+// it. advisory_held says whether the filesystem granted one.
+prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,
+                               std::string_view unique_tag, const publish_settings& settings,
+                               std::error_code& ec) noexcept;
+
+// Replaces the prepared record's bytes by `record`, which has the same length
+// (a fresher timestamp after a wait).
+void rewrite_record(prepared_record& prepared, std::string_view record,
+                    const publish_settings& settings, std::error_code& ec) noexcept;
 
 enum class publish_outcome { published, already_exists };
 
-// Makes `record` appear at `lock_path` atomically and exclusively: nobody ever
-// sees the file empty or half written, and it never replaces an existing entry
-// of any type (file, directory, symlink, FIFO). `unique_tag` is unique to this
-// attempt and names any temporary file, which never outlives the call.
-// On `published`, `published_file` identifies the file now at `lock_path`. On
-// error the outcome means nothing and no file of this attempt is left behind.
-publish_outcome publish_exclusive(const std::filesystem::path& lock_path, std::string_view record,
-                                  std::string_view unique_tag, const publish_settings& settings,
-                                  file_identity& published_file, std::error_code& ec) noexcept;
+// Makes the prepared record appear at `lock_path` atomically and exclusively:
+// nobody ever sees the file empty or half written, and it never replaces an
+// existing entry of any type (file, directory, symlink, FIFO). On `published`
+// `prepared.identity` names the file now at the lock path and prepared.file
+// stays open (keeping the advisory lock); on `already_exists` the prepared
+// record stays ready for another try. On error no file of this call is left
+// at the lock path.
+publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
+                                 std::string_view record, const publish_settings& settings,
+                                 std::error_code& ec) noexcept;
 
 struct lock_file_snapshot {
   bool exists = false;
   std::string bytes;       // at most max_bytes of the file's beginning
   bool truncated = false;  // the file holds more than max_bytes
   file_identity identity;
+  std::chrono::system_clock::time_point modified;
+  file_handle file;  // open only if read_lock_file was asked to keep it
 };
 
 // Reads the lock file without following a symlink and without opening
 // anything but a regular file (a FIFO would block, a device may react).
 // A missing file is `exists == false`, not an error; a symlink, directory or
-// special file at the path is an error.
+// special file at the path is an error. With keep_open the descriptor stays
+// in the snapshot, to wait on the holder's advisory lock.
 lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::size_t max_bytes,
-                                  std::error_code& ec) noexcept;
+                                  bool keep_open, std::error_code& ec) noexcept;
+
+// Whether the path names `identity` right now (false if it names nothing).
+bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,
+                std::error_code& ec) noexcept;
 
 // Unlinks the lock path; false if nothing was there.
 bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_directory,
                       std::error_code& ec) noexcept;
 
+enum class advisory_state {
+  free,         // nobody holds an advisory lock on the file (we now hold a shared one)
+  held,         // someone does
+  unsupported,  // this filesystem or build has no advisory locks
+};
+
+// Takes a shared advisory lock on an open lock file: it succeeds exactly when
+// no holder keeps its exclusive one. With `block`, waits for that.
+advisory_state wait_for_advisory_lock(const file_handle& file, bool block,
+                                      std::error_code& ec) noexcept;
+
+// Whether advisory locks on this directory's filesystem exclude every process
+// that can reach it: true on local filesystems, false on network and FUSE
+// filesystems whose locks are per client.
+bool advisory_locks_are_global(const std::filesystem::path& directory) noexcept;
+
 // Who is asking, recorded in the lock file for humans and for liveness checks.
 struct process_identity {
   std::uint64_t pid = 0;
-  std::string host;
+  std::uint64_t start_time = 0;  // when the process started, in OS-specific units
+  std::string host;              // hostname
+  std::string machine_id;        // /etc/machine-id or equivalent; "" if unknown
+  std::string boot_id;           // changes with every boot of this machine
+  std::string pid_namespace;     // pids are only comparable within one
 };
 
-process_identity current_process() noexcept;
+// The calling process, looked up once per thread (and again after fork()).
+const process_identity& current_process() noexcept;
+
+enum class process_state { running, gone, unknown };
+
+// Whether the process `pid` that started at `start_time` still runs on this
+// machine (in the caller's pid namespace). A reused pid is `gone`.
+process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexcept;
 
 }  // namespace uuid_filelock::detail

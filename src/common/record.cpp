@@ -3,9 +3,12 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 
 namespace uuid_filelock::detail {
 namespace {
+
+constexpr std::string_view kFormatLine = "format=uuid-filelock/1";
 
 // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
 // civil_from_days); std::gmtime is not thread-safe and gmtime_r is not portable.
@@ -21,7 +24,8 @@ void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& da
   year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
 }
 
-// RFC 3339 in UTC with microseconds, e.g. 2026-11-26T23:59:00.123456Z.
+// RFC 3339 in UTC with microseconds, e.g. 2026-11-26T23:59:00.123456Z. Fixed
+// width, so a fresher timestamp rewrites a record in place.
 std::string rfc3339(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   const auto us = duration_cast<microseconds>(t.time_since_epoch()).count();
@@ -47,6 +51,13 @@ std::string one_line(std::string_view value) {
   return out;
 }
 
+std::string_view trimmed(std::string_view line) {
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) {
+    line.remove_suffix(1);
+  }
+  return line;
+}
+
 bool is_canonical_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -57,29 +68,73 @@ bool is_canonical_uuid(std::string_view s) {
   return true;
 }
 
+std::uint64_t number(std::string_view text) {
+  return std::strtoull(std::string(text).c_str(), nullptr, 10);
+}
+
+// Takes the next line off `rest`.
+std::string_view next_line(std::string_view& rest) {
+  const std::size_t end = rest.find('\n');
+  const std::string_view line = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+  return trimmed(line);
+}
+
 }  // namespace
 
-std::string format_record(std::string_view token, const process_identity& holder,
+std::string format_record(std::string_view token, const process_identity& holder, bool advisory,
                           std::chrono::system_clock::time_point acquired_at) {
   std::string record;
-  record.reserve(160);
+  record.reserve(320);
   record.append(token).append("\n");
-  record.append("format=uuid-filelock/1\n");
+  record.append(kFormatLine).append("\n");
   record.append("pid=").append(std::to_string(holder.pid)).append("\n");
+  record.append("start=").append(std::to_string(holder.start_time)).append("\n");
   record.append("host=").append(one_line(holder.host)).append("\n");
+  record.append("machine=").append(one_line(holder.machine_id)).append("\n");
+  record.append("boot=").append(one_line(holder.boot_id)).append("\n");
+  record.append("pidns=").append(one_line(holder.pid_namespace)).append("\n");
+  record.append("advisory=").append(advisory ? "1" : "0").append("\n");
   record.append("acquired_at=").append(rfc3339(acquired_at)).append("\n");
   return record;
 }
 
-std::string record_uuid(std::string_view bytes) {
-  std::string_view line = bytes.substr(0, bytes.find('\n'));
-  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) {
-    line.remove_suffix(1);
+holder_record parse_record(std::string_view bytes, bool truncated) {
+  holder_record record;
+  if (truncated) return record;
+  std::string_view rest = bytes;
+  const std::string_view first = next_line(rest);
+  if (!is_canonical_uuid(first)) return record;
+  record.uuid.assign(first);
+  for (char& c : record.uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  record.type = holder_record::kind::uuid_only;
+  if (next_line(rest) != kFormatLine) return record;
+
+  record.type = holder_record::kind::full;
+  while (!rest.empty()) {
+    const std::string_view line = next_line(rest);
+    const std::size_t equals = line.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string_view key = line.substr(0, equals);
+    const std::string_view value = line.substr(equals + 1);
+    // Keys this version does not know are skipped: later versions add lines.
+    if (key == "pid") {
+      record.holder.pid = number(value);
+    } else if (key == "start") {
+      record.holder.start_time = number(value);
+    } else if (key == "host") {
+      record.holder.host.assign(value);
+    } else if (key == "machine") {
+      record.holder.machine_id.assign(value);
+    } else if (key == "boot") {
+      record.holder.boot_id.assign(value);
+    } else if (key == "pidns") {
+      record.holder.pid_namespace.assign(value);
+    } else if (key == "advisory") {
+      record.advisory = value == "1";
+    }
   }
-  if (!is_canonical_uuid(line)) return {};
-  std::string uuid(line);
-  for (char& c : uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return uuid;
+  return record;
 }
 
 }  // namespace uuid_filelock::detail

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,11 +16,21 @@ namespace uuid_filelock::detail {
 // Readers never take in more than this; larger files are no record of ours.
 inline constexpr std::size_t max_record_bytes = 4096;
 
-std::string format_record(std::string_view token, const process_identity& holder,
+std::string format_record(std::string_view token, const process_identity& holder, bool advisory,
                           std::chrono::system_clock::time_point acquired_at);
 
-// The UUID on the record's first line, lower-cased, or "" if the first line is
-// not a UUID (empty, garbage, or truncated).
-std::string record_uuid(std::string_view bytes);
+struct holder_record {
+  enum class kind {
+    unreadable,  // empty, garbage or too large: nobody's record we can read
+    uuid_only,   // a UUID and nothing we understand: the original Python design
+    full,        // our format: the holder is described below
+  };
+  kind type = kind::unreadable;
+  std::string uuid;  // lower-cased; "" for unreadable records
+  process_identity holder;
+  bool advisory = false;  // the holder keeps an advisory lock on the file
+};
+
+holder_record parse_record(std::string_view bytes, bool truncated);
 
 }  // namespace uuid_filelock::detail

@@ -1,15 +1,13 @@
-// The UUID lock protocol. Portable: everything OS-specific is behind
-// backend.hpp. Each step says which race it closes.
+// The public class: construction, the standard lock interface, and release.
+// Acquisition is in acquire.cpp, stale-lock breaking in break_stale_lock.cpp.
 #include "uuid_filelock/uuid_filelock.hpp"
 
 #include <new>
-#include <thread>
 #include <utility>
 
 #include "backend.hpp"
+#include "holder_registry.hpp"
 #include "record.hpp"
-#include "retry_pause.hpp"
-#include "token.hpp"
 
 namespace uuid_filelock {
 namespace {
@@ -42,16 +40,6 @@ bool reporting_errors(std::error_code& ec, F&& step) noexcept {
   return false;
 }
 
-detail::publish_settings publish_settings_of(const options& opts) {
-  return {opts.mode, opts.durability != durability_level::none,
-          opts.durability == durability_level::file_and_directory};
-}
-
-bool record_is_ours(const detail::lock_file_snapshot& seen, const detail::file_identity& file,
-                    const std::string& token) {
-  return seen.exists && seen.identity == file && detail::record_uuid(seen.bytes) == token;
-}
-
 }  // namespace
 
 UUIDFileLock::UUIDFileLock(std::filesystem::path lock_file)
@@ -66,7 +54,9 @@ UUIDFileLock::UUIDFileLock(UUIDFileLock&& other) noexcept
     : path_(std::move(other.path_)),
       options_(std::move(other.options_)),
       token_(std::exchange(other.token_, {})),
-      held_file_(other.held_file_) {}
+      held_file_(other.held_file_),
+      held_handle_(std::move(other.held_handle_)),
+      owner_pid_(other.owner_pid_) {}
 
 UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
   if (this != &other) {
@@ -75,8 +65,14 @@ UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
     options_ = std::move(other.options_);
     token_ = std::exchange(other.token_, {});
     held_file_ = other.held_file_;
+    held_handle_ = std::move(other.held_handle_);
+    owner_pid_ = other.owner_pid_;
   }
   return *this;
+}
+
+bool UUIDFileLock::owns_lock() const noexcept {
+  return !token_.empty() && owner_pid_ == detail::current_process().pid;
 }
 
 void UUIDFileLock::acquire() {
@@ -113,84 +109,6 @@ bool UUIDFileLock::try_lock_within(std::chrono::nanoseconds wait, std::error_cod
   return reporting_errors(ec, [&] { return acquire_before(deadline_after(wait), ec); });
 }
 
-bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& ec) {
-  // Waiting for ourselves would never end (std::mutex reports the same).
-  if (owns_lock()) {
-    ec = std::make_error_code(std::errc::resource_deadlock_would_occur);
-    return false;
-  }
-  if (!path_.has_filename()) {
-    ec = std::make_error_code(std::errc::is_a_directory);
-    return false;
-  }
-  for (;;) {
-    switch (attempt(ec)) {
-      case attempt_result::acquired:
-        return true;
-      case attempt_result::failed:
-        return false;
-      case attempt_result::held_by_other: {
-        const steady::time_point now = steady::now();
-        if (now >= deadline) return false;
-        const std::chrono::nanoseconds pause = detail::jittered(options_.retry_interval);
-        std::this_thread::sleep_for(pause < deadline - now ? pause : deadline - now);
-        break;
-      }
-      case attempt_result::vanished:
-        // The holder let go between our publish and our look: try again at
-        // once rather than sleeping through a free lock.
-        if (steady::now() >= deadline) return false;
-        break;
-    }
-  }
-}
-
-UUIDFileLock::attempt_result UUIDFileLock::attempt(std::error_code& ec) {
-  // A fresh UUID per attempt: a record left behind by any earlier attempt or
-  // acquisition (ours included) can never pass for the current one.
-  std::string token = detail::new_token();
-  const std::string record =
-      detail::format_record(token, detail::current_process(), std::chrono::system_clock::now());
-
-  // Exclusive, atomic publication: of simultaneous creators exactly one wins,
-  // and no reader ever sees an empty or half-written record (the race of
-  // "create, then write" that the original Python design has).
-  detail::file_identity published;
-  const detail::publish_outcome outcome =
-      detail::publish_exclusive(path_, record, token, publish_settings_of(options_), published, ec);
-  if (ec) return attempt_result::failed;
-
-  if (outcome == detail::publish_outcome::already_exists) {
-    // Someone else's entry. Look at it, so that a directory, symlink or FIFO
-    // at the lock path fails now instead of being waited on forever.
-    const detail::lock_file_snapshot holder =
-        detail::read_lock_file(path_, detail::max_record_bytes, ec);
-    if (ec) return attempt_result::failed;
-    return holder.exists ? attempt_result::held_by_other : attempt_result::vanished;
-  }
-
-  // Clients of a network filesystem may each believe their own create won.
-  // Give a competing writer time to surface before trusting the file. Zero by
-  // default: on a local filesystem exclusive creation is atomic.
-  if (options_.verify_delay > std::chrono::nanoseconds::zero()) {
-    std::this_thread::sleep_for(options_.verify_delay);
-  }
-
-  // Verify: the file at the path must still be the one we published and carry
-  // our UUID. Another file means ours was removed and the path re-created;
-  // other bytes mean a writer on a weak filesystem overwrote ours. Either way
-  // it now belongs to someone else: back off, and never remove it.
-  const detail::lock_file_snapshot seen =
-      detail::read_lock_file(path_, detail::max_record_bytes, ec);
-  if (ec) return attempt_result::failed;
-  if (!seen.exists) return attempt_result::vanished;
-  if (!record_is_ours(seen, published, token)) return attempt_result::held_by_other;
-
-  token_ = std::move(token);
-  held_file_ = published;
-  return attempt_result::acquired;
-}
-
 void UUIDFileLock::release() {
   std::error_code ec;
   release(ec);
@@ -200,6 +118,9 @@ void UUIDFileLock::release() {
 void UUIDFileLock::release(std::error_code& ec) noexcept {
   ec.clear();
   if (!owns_lock()) {
+    // A fork()ed child's copy: forgetting it closes only the child's
+    // descriptor; the parent's advisory lock and file stay untouched.
+    forget();
     ec = errc::not_held;
     return;
   }
@@ -208,10 +129,11 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
     // (by an administrator, or by a breaker that judged us dead) or replaced
     // by the next holder, and unlinking by path alone would free their lock.
     const detail::lock_file_snapshot seen =
-        detail::read_lock_file(path_, detail::max_record_bytes, ec);
+        detail::read_lock_file(path_, detail::max_record_bytes, false, ec);
     if (ec) return false;
-    if (!record_is_ours(seen, held_file_, token_)) {
-      token_.clear();
+    if (!seen.exists || seen.identity != held_file_ ||
+        detail::parse_record(seen.bytes, seen.truncated).uuid != token_) {
+      forget();
       ec = errc::lock_lost;
       return false;
     }
@@ -220,16 +142,29 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
     const bool removed = detail::remove_lock_file(
         path_, options_.durability == durability_level::file_and_directory, ec);
     if (ec) return false;
-    token_.clear();
+    // Unlink first, then drop the advisory lock (forget closes the file): a
+    // waiter woken by the unlock finds the path no longer names this file and
+    // competes for the path afresh instead of trusting a dead inode.
+    forget();
     if (!removed) ec = errc::lock_lost;
     return removed;
   });
 }
 
 void UUIDFileLock::unlock() noexcept {
-  if (!owns_lock()) return;
   std::error_code ignored;
-  release(ignored);
+  if (owns_lock()) {
+    release(ignored);
+  } else {
+    forget();
+  }
+}
+
+void UUIDFileLock::forget() noexcept {
+  if (token_.empty()) return;
+  if (owner_pid_ == detail::current_process().pid) detail::unregister_holder(held_file_);
+  held_handle_.close();
+  token_.clear();
 }
 
 }  // namespace uuid_filelock

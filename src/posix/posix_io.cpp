@@ -4,18 +4,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utility>
+
+#include "../common/backend.hpp"
 #include "uuid_filelock/errc.hpp"
 
-namespace uuid_filelock::detail::posix {
+namespace uuid_filelock::detail {
 
-unique_fd::~unique_fd() { close(); }
+file_handle::~file_handle() { close(); }
 
-std::error_code unique_fd::close() noexcept {
-  if (fd_ < 0) return {};
-  const int result = ::close(fd_);
-  fd_ = -1;
-  return result == 0 || errno == EINTR ? std::error_code{} : last_error();
+file_handle::file_handle(file_handle&& other) noexcept
+    : native_(std::exchange(other.native_, invalid)) {}
+
+file_handle& file_handle::operator=(file_handle&& other) noexcept {
+  if (this != &other) {
+    close();
+    native_ = std::exchange(other.native_, invalid);
+  }
+  return *this;
 }
+
+void file_handle::close() noexcept {
+  // Not retried on EINTR: Linux has released the descriptor already.
+  if (native_ != invalid) ::close(static_cast<int>(native_));
+  native_ = invalid;
+}
+
+namespace posix {
 
 std::error_code write_all(int fd, std::string_view bytes) noexcept {
   while (!bytes.empty()) {
@@ -38,11 +53,14 @@ std::error_code not_regular_error(const struct stat& st) noexcept {
 
 std::error_code sync_parent_directory(const std::filesystem::path& file) noexcept {
   const std::filesystem::path parent = file.parent_path();
-  const unique_fd dir(retry_on_eintr([&] {
+  const file_handle dir(retry_on_eintr([&] {
     return ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   }));
-  if (!dir) return last_error();
-  return retry_on_eintr([&] { return ::fsync(dir.get()); }) == 0 ? std::error_code{} : last_error();
+  if (!dir.is_open()) return last_error();
+  return retry_on_eintr([&] { return ::fsync(static_cast<int>(dir.native())); }) == 0
+             ? std::error_code{}
+             : last_error();
 }
 
-}  // namespace uuid_filelock::detail::posix
+}  // namespace posix
+}  // namespace uuid_filelock::detail

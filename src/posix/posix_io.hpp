@@ -25,24 +25,6 @@ auto retry_on_eintr(Call call) noexcept {
   return result;
 }
 
-// Owns a descriptor. Every descriptor here is opened with O_CLOEXEC, so a
-// child started by exec() never inherits a lock file.
-class unique_fd {
- public:
-  explicit unique_fd(int fd) noexcept : fd_(fd) {}
-  ~unique_fd();
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-
-  int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  // Closes now and reports the error (NFS reports delayed write errors here).
-  std::error_code close() noexcept;
-
- private:
-  int fd_;
-};
-
 std::error_code write_all(int fd, std::string_view bytes) noexcept;
 
 file_identity identity_of(const struct stat& st) noexcept;
@@ -53,5 +35,9 @@ std::error_code not_regular_error(const struct stat& st) noexcept;
 
 // Makes a directory entry change (create, rename, unlink) durable.
 std::error_code sync_parent_directory(const std::filesystem::path& file) noexcept;
+
+// Takes the holder's exclusive advisory lock without waiting; false where the
+// filesystem (or this build) has none. Never fails a lock that could be taken.
+bool take_exclusive_advisory_lock(int fd) noexcept;
 
 }  // namespace uuid_filelock::detail::posix

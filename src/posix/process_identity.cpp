@@ -1,20 +1,102 @@
+// Who holds a lock, and whether that process still runs.
+#include <signal.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
 
 #include "../common/backend.hpp"
 
 namespace uuid_filelock::detail {
+namespace {
 
-process_identity current_process() noexcept {
-  // The hostname is looked up once per thread and process, not per attempt;
-  // the pid check makes a fork()ed child look its identity up afresh.
+std::string first_line_of(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+struct proc_stat {
+  bool found = false;
+  char state = '?';
+  std::uint64_t start_time = 0;
+};
+
+// /proc/<pid>/stat: the state (field 3) and start time in clock ticks since
+// boot (field 22). The command name (field 2) may hold spaces and
+// parentheses, so fields are counted from its closing parenthesis.
+proc_stat read_proc_stat(std::uint64_t pid) {
+  proc_stat result;
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%llu/stat", static_cast<unsigned long long>(pid));
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line)) return result;
+  const std::size_t name_end = line.rfind(')');
+  if (name_end == std::string::npos || name_end + 2 >= line.size()) return result;
+  result.found = true;
+  result.state = line[name_end + 2];
+  std::size_t position = name_end + 2;
+  for (int field = 3; field < 22 && position != std::string::npos; ++field) {
+    position = line.find(' ', position);
+    if (position != std::string::npos) ++position;
+  }
+  if (position != std::string::npos)
+    result.start_time = std::strtoull(&line[position], nullptr, 10);
+  return result;
+}
+
+bool have_proc() { return ::access("/proc/self/stat", R_OK) == 0; }
+
+}  // namespace
+
+const process_identity& current_process() noexcept {
+  // Looked up once per thread and process, not per attempt; the pid check
+  // makes a fork()ed child look its identity up afresh.
   thread_local process_identity cached;
   const auto pid = static_cast<std::uint64_t>(::getpid());
   if (cached.pid != pid) {
-    char host[256] = {};
-    cached.host = ::gethostname(host, sizeof host - 1) == 0 ? host : "";
-    cached.pid = pid;
+    try {
+      process_identity self;
+      self.pid = pid;
+      self.start_time = read_proc_stat(pid).start_time;
+      char host[256] = {};
+      if (::gethostname(host, sizeof host - 1) == 0) self.host = host;
+      self.machine_id = first_line_of("/etc/machine-id");
+      if (self.machine_id.empty()) self.machine_id = first_line_of("/var/lib/dbus/machine-id");
+      self.boot_id = first_line_of("/proc/sys/kernel/random/boot_id");
+      char ns[64] = {};
+      const ssize_t length = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+      if (length > 0) self.pid_namespace.assign(ns, static_cast<std::size_t>(length));
+      cached = std::move(self);
+    } catch (...) {
+      cached = process_identity{};
+      cached.pid = pid;
+    }
   }
   return cached;
+}
+
+process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexcept {
+  if (pid == 0) return process_state::unknown;
+  try {
+    if (have_proc()) {
+      const proc_stat stat = read_proc_stat(pid);
+      if (!stat.found) return process_state::gone;
+      // A zombie has exited: its descriptors, and advisory locks, are gone.
+      if (stat.state == 'Z' || stat.state == 'X') return process_state::gone;
+      // Another process with a reused pid started at another time.
+      return stat.start_time == start_time ? process_state::running : process_state::gone;
+    }
+  } catch (...) {
+    return process_state::unknown;
+  }
+  // Without /proc (macOS, BSD) only existence can be checked: a reused pid
+  // keeps a dead lock alive until stale_after, never the reverse.
+  if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) return process_state::running;
+  return errno == ESRCH ? process_state::gone : process_state::unknown;
 }
 
 }  // namespace uuid_filelock::detail

@@ -2,18 +2,19 @@
 //
 // A record written in place (open O_EXCL, then write) is visible empty or half
 // written for a moment, and a contender reading it then cannot tell a holder
-// from garbage. So the record is written and closed under a temporary name in
-// the same directory first, and only then given the lock name by an operation
-// that fails when the name exists: renameat2(RENAME_NOREPLACE) where the
-// kernel and filesystem have it, else link(). Both never replace an existing
-// entry of any type, so a symlink planted at the lock path is never followed
-// and never overwritten.
+// from garbage. So the record is written under a temporary name in the same
+// directory first, and its advisory lock taken, and only then is it given the
+// lock name by an operation that fails when the name exists:
+// renameat2(RENAME_NOREPLACE) where the kernel and filesystem have it, else
+// link(). Neither ever replaces an existing entry of any type, so a symlink
+// planted at the lock path is never followed and never overwritten.
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
+#include <utility>
 
 #include "../common/backend.hpp"
 #include "posix_io.hpp"
@@ -23,41 +24,8 @@ namespace {
 
 using posix::last_error;
 using posix::retry_on_eintr;
-using posix::unique_fd;
 
-// Unlinks the temporary file unless rename consumed it: a failed or lost
-// attempt leaves nothing behind.
-class temp_file {
- public:
-  explicit temp_file(std::filesystem::path path) : path_(std::move(path)) {}
-  ~temp_file() {
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-  temp_file(const temp_file&) = delete;
-  temp_file& operator=(const temp_file&) = delete;
-
-  const std::filesystem::path& path() const noexcept { return path_; }
-  void consumed() noexcept { path_.clear(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-bool is_unsupported(int error) {
-  return error == EINVAL || error == ENOSYS || error == ENOTSUP || error == EOPNOTSUPP ||
-         error == EPERM || error == EMLINK;
-}
-
-enum class step { published, already_exists, unsupported, failed };
-
-// Reads errno right after the call, before anything can overwrite it.
-step classify(int result, std::error_code& ec) {
-  if (result == 0) return step::published;
-  if (errno == EEXIST) return step::already_exists;
-  if (is_unsupported(errno)) return step::unsupported;
-  ec = last_error();
-  return step::failed;
-}
+int fd_of(const file_handle& file) { return static_cast<int>(file.native()); }
 
 // Writes a complete record into a new file opened with O_EXCL and `mode`.
 // The umask may have narrowed the mode; fchmod then restores what the caller
@@ -76,77 +44,145 @@ std::error_code write_new_file(int fd, std::string_view record, const publish_se
   return {};
 }
 
-// Last resort for filesystems without hard links or exclusive rename (some
-// FUSE and SMB mounts): create the lock name itself with O_EXCL. Readers may
-// then see the record empty for a moment; they treat an unreadable record as
-// someone else's lock, never as ours.
-publish_outcome create_in_place(const std::filesystem::path& lock_path, std::string_view record,
-                                const publish_settings& settings, file_identity& published,
-                                std::error_code& ec) {
-  unique_fd fd(retry_on_eintr([&] {
-    return ::open(lock_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+int open_exclusive(const std::filesystem::path& path, const publish_settings& settings) {
+  return retry_on_eintr([&] {
+    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                   static_cast<mode_t>(settings.mode));
-  }));
-  if (!fd) {
-    if (errno == EEXIST) return publish_outcome::already_exists;
-    ec = last_error();
+  });
+}
+
+bool is_unsupported(int error) {
+  return error == EINVAL || error == ENOSYS || error == ENOTSUP || error == EOPNOTSUPP ||
+         error == EPERM || error == EMLINK;
+}
+
+enum class step { published, already_exists, unsupported, failed };
+
+// Reads errno right after the call, before anything can overwrite it.
+step classify(int result, std::error_code& ec) {
+  if (result == 0) return step::published;
+  if (errno == EEXIST) return step::already_exists;
+  if (is_unsupported(errno)) return step::unsupported;
+  ec = last_error();
+  return step::failed;
+}
+
+// Last resort for filesystems without hard links or exclusive rename (some
+// FUSE and SMB mounts): create the lock name itself with O_EXCL, take the
+// advisory lock before writing. Readers may see the record empty for a
+// moment; they treat an empty record as someone else's lock being written.
+publish_outcome create_in_place(prepared_record& prepared, const std::filesystem::path& lock_path,
+                                std::string_view record, const publish_settings& settings,
+                                std::error_code& ec) {
+  file_handle file(open_exclusive(lock_path, settings));
+  if (!file.is_open()) {
+    if (errno != EEXIST) ec = last_error();
     return publish_outcome::already_exists;
   }
-  ec = write_new_file(fd.get(), record, settings, published);
-  if (!ec) ec = fd.close();
-  // We created this name exclusively a moment ago: it is ours to take back.
-  if (ec) ::unlink(lock_path.c_str());
+  const bool advisory_held = settings.advisory && posix::take_exclusive_advisory_lock(fd_of(file));
+  file_identity identity;
+  ec = write_new_file(fd_of(file), record, settings, identity);
+  if (ec) {
+    // We created this name exclusively a moment ago: it is ours to take back.
+    ::unlink(lock_path.c_str());
+    return publish_outcome::already_exists;
+  }
+  prepared = prepared_record{};  // the temporary file is not needed
+  prepared.file = std::move(file);
+  prepared.identity = identity;
+  prepared.advisory_held = advisory_held;
   return publish_outcome::published;
 }
 
 }  // namespace
 
-publish_outcome publish_exclusive(const std::filesystem::path& lock_path, std::string_view record,
-                                  std::string_view unique_tag, const publish_settings& settings,
-                                  file_identity& published_file, std::error_code& ec) noexcept {
-  ec.clear();
-  // A short fixed-length name: a lock name near NAME_MAX must not make the
-  // temporary name too long. The tag (the attempt's UUID) makes it unique.
-  temp_file temp(lock_path.parent_path() / (".uuid-filelock-" + std::string(unique_tag) + ".tmp"));
-  {
-    unique_fd fd(retry_on_eintr([&] {
-      return ::open(temp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    static_cast<mode_t>(settings.mode));
-    }));
-    if (!fd) {
-      ec = last_error();
-      temp.consumed();  // never created: nothing to unlink
-      return publish_outcome::already_exists;
-    }
-    ec = write_new_file(fd.get(), record, settings, published_file);
-    if (!ec) ec = fd.close();
-    if (ec) return publish_outcome::already_exists;
-  }
+prepared_record::~prepared_record() {
+  if (!temp_path.empty()) ::unlink(temp_path.c_str());
+}
 
+prepared_record::prepared_record(prepared_record&& other) noexcept
+    : file(std::move(other.file)),
+      temp_path(std::exchange(other.temp_path, {})),
+      identity(other.identity),
+      advisory_held(other.advisory_held) {}
+
+prepared_record& prepared_record::operator=(prepared_record&& other) noexcept {
+  if (this != &other) {
+    if (!temp_path.empty()) ::unlink(temp_path.c_str());
+    file = std::move(other.file);
+    temp_path = std::exchange(other.temp_path, {});
+    identity = other.identity;
+    advisory_held = other.advisory_held;
+  }
+  return *this;
+}
+
+prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,
+                               std::string_view unique_tag, const publish_settings& settings,
+                               std::error_code& ec) noexcept {
+  ec.clear();
+  prepared_record prepared;
+  // A short fixed-length name: a lock name near NAME_MAX must not make the
+  // temporary name too long. The tag (the acquisition's UUID) makes it unique.
+  std::filesystem::path temp_path =
+      lock_path.parent_path() / (".uuid-filelock-" + std::string(unique_tag) + ".tmp");
+  prepared.file = file_handle(open_exclusive(temp_path, settings));
+  if (!prepared.file.is_open()) {
+    ec = last_error();
+    return prepared;
+  }
+  prepared.temp_path = std::move(temp_path);
+  // The advisory lock is taken before the file can be seen at the lock path,
+  // so nobody ever finds a published record of ours without it.
+  prepared.advisory_held =
+      settings.advisory && posix::take_exclusive_advisory_lock(fd_of(prepared.file));
+  ec = write_new_file(fd_of(prepared.file), record, settings, prepared.identity);
+  if (ec) prepared = prepared_record{};  // unlinks the temporary file
+  return prepared;
+}
+
+void rewrite_record(prepared_record& prepared, std::string_view record,
+                    const publish_settings& settings, std::error_code& ec) noexcept {
+  ec.clear();
+  const int fd = fd_of(prepared.file);
+  const ssize_t written =
+      retry_on_eintr([&] { return ::pwrite(fd, record.data(), record.size(), 0); });
+  if (written != static_cast<ssize_t>(record.size())) {
+    ec = written < 0 ? last_error() : std::make_error_code(std::errc::io_error);
+    return;
+  }
+  if (settings.sync_file && retry_on_eintr([&] { return ::fsync(fd); }) != 0) ec = last_error();
+}
+
+publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
+                                 std::string_view record, const publish_settings& settings,
+                                 std::error_code& ec) noexcept {
+  ec.clear();
   step result = step::unsupported;
 #ifdef RENAME_NOREPLACE
   result = classify(retry_on_eintr([&] {
-                      return ::renameat2(AT_FDCWD, temp.path().c_str(), AT_FDCWD, lock_path.c_str(),
-                                         RENAME_NOREPLACE);
+                      return ::renameat2(AT_FDCWD, prepared.temp_path.c_str(), AT_FDCWD,
+                                         lock_path.c_str(), RENAME_NOREPLACE);
                     }),
                     ec);
-  if (result == step::published) temp.consumed();
 #endif
   if (result == step::unsupported) {
-    // link() keeps the inode, so published_file stays right; the temporary
-    // name is unlinked by `temp` afterwards.
+    // link() keeps the inode and the advisory lock on it; the temporary name
+    // is unlinked right after.
     result = classify(
-        retry_on_eintr([&] { return ::link(temp.path().c_str(), lock_path.c_str()); }), ec);
+        retry_on_eintr([&] { return ::link(prepared.temp_path.c_str(), lock_path.c_str()); }), ec);
+    if (result == step::published) ::unlink(prepared.temp_path.c_str());
   }
   switch (result) {
     case step::published:
+      prepared.temp_path.clear();
       if (settings.sync_directory) ec = posix::sync_parent_directory(lock_path);
       // A lock we cannot make durable is one we do not keep: it is ours, so
       // taking it back cannot free anyone else's.
       if (ec) ::unlink(lock_path.c_str());
       return publish_outcome::published;
     case step::unsupported:
-      return create_in_place(lock_path, record, settings, published_file, ec);
+      return create_in_place(prepared, lock_path, record, settings, ec);
     case step::already_exists:
     case step::failed:
       break;

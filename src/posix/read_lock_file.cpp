@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "../common/backend.hpp"
 #include "posix_io.hpp"
@@ -11,17 +12,18 @@
 namespace uuid_filelock::detail {
 
 lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::size_t max_bytes,
-                                  std::error_code& ec) noexcept {
+                                  bool keep_open, std::error_code& ec) noexcept {
   ec.clear();
   lock_file_snapshot snapshot;
   // O_NOFOLLOW: a symlink at the lock path may point at a victim file; it is
   // refused (ELOOP), never read through. O_NONBLOCK: opening a FIFO would
   // otherwise wait for a writer forever. O_NOCTTY: a terminal never becomes
   // our controlling one. fstat then refuses whatever is not a regular file.
-  const posix::unique_fd fd(posix::retry_on_eintr([&] {
+  file_handle file(posix::retry_on_eintr([&] {
     return ::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   }));
-  if (!fd) {
+  const int fd = static_cast<int>(file.native());
+  if (!file.is_open()) {
     if (errno == ENXIO) {
       ec = errc::not_a_regular_file;  // a socket cannot be opened at all
     } else if (errno != ENOENT) {
@@ -30,7 +32,7 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
     return snapshot;
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
+  if (::fstat(fd, &st) != 0) {
     ec = posix::last_error();
     return snapshot;
   }
@@ -50,7 +52,7 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   while (filled < want) {
     const std::size_t ask = (filled <= size ? std::min(want, size + 1) : want) - filled;
     const ssize_t got =
-        posix::retry_on_eintr([&] { return ::read(fd.get(), &snapshot.bytes[filled], ask); });
+        posix::retry_on_eintr([&] { return ::read(fd, &snapshot.bytes[filled], ask); });
     if (got < 0) {
       ec = posix::last_error();
       return snapshot;
@@ -62,7 +64,22 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   snapshot.bytes.resize(std::min(filled, max_bytes));
   snapshot.exists = true;
   snapshot.identity = posix::identity_of(st);
+  snapshot.modified = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  if (keep_open) snapshot.file = std::move(file);
   return snapshot;
+}
+
+bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,
+                std::error_code& ec) noexcept {
+  ec.clear();
+  struct stat st {};
+  if (::lstat(lock_path.c_str(), &st) != 0) {
+    if (errno != ENOENT) ec = posix::last_error();
+    return false;
+  }
+  return posix::identity_of(st) == identity;
 }
 
 }  // namespace uuid_filelock::detail

@@ -1,5 +1,7 @@
 #include "fake_backend.hpp"
 
+#include <utility>
+
 namespace uuid_filelock::test {
 
 FakeFilesystem& fake_fs() {
@@ -9,8 +11,9 @@ FakeFilesystem& fake_fs() {
 
 void reset_fake_fs() { fake_fs() = FakeFilesystem{}; }
 
-void FakeFilesystem::put(const std::string& path, std::string bytes) {
-  files[path] = FakeFile{std::move(bytes), {1, next_file_id++}};
+void FakeFilesystem::put(const std::string& path, std::string bytes,
+                         std::chrono::system_clock::time_point modified) {
+  files[path] = FakeFile{std::move(bytes), {1, next_file_id++}, modified};
 }
 
 }  // namespace uuid_filelock::test
@@ -19,21 +22,65 @@ namespace uuid_filelock::detail {
 
 using test::fake_fs;
 
-publish_outcome publish_exclusive(const std::filesystem::path& lock_path, std::string_view record,
-                                  std::string_view, const publish_settings&,
-                                  file_identity& published_file, std::error_code& ec) noexcept {
+file_handle::~file_handle() = default;
+file_handle::file_handle(file_handle&& other) noexcept
+    : native_(std::exchange(other.native_, invalid)) {}
+file_handle& file_handle::operator=(file_handle&& other) noexcept {
+  native_ = std::exchange(other.native_, invalid);
+  return *this;
+}
+void file_handle::close() noexcept { native_ = invalid; }
+
+prepared_record::~prepared_record() { fake_fs().temps.erase(temp_path.string()); }
+prepared_record::prepared_record(prepared_record&& other) noexcept
+    : file(std::move(other.file)),
+      temp_path(std::exchange(other.temp_path, {})),
+      identity(other.identity),
+      advisory_held(other.advisory_held) {}
+prepared_record& prepared_record::operator=(prepared_record&& other) noexcept {
+  fake_fs().temps.erase(temp_path.string());
+  file = std::move(other.file);
+  temp_path = std::exchange(other.temp_path, {});
+  identity = other.identity;
+  advisory_held = other.advisory_held;
+  return *this;
+}
+
+prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,
+                               std::string_view unique_tag, const publish_settings&,
+                               std::error_code& ec) noexcept {
+  ec.clear();
+  prepared_record prepared;
+  prepared.temp_path = lock_path.parent_path() / (".tmp-" + std::string(unique_tag));
+  prepared.identity = {1, fake_fs().next_file_id++};
+  fake_fs().temps[prepared.temp_path.string()] =
+      test::FakeFile{std::string(record), prepared.identity, std::chrono::system_clock::now()};
+  return prepared;
+}
+
+void rewrite_record(prepared_record& prepared, std::string_view record, const publish_settings&,
+                    std::error_code& ec) noexcept {
+  ec.clear();
+  fake_fs().temps.at(prepared.temp_path.string()).bytes = std::string(record);
+}
+
+publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
+                                 std::string_view, const publish_settings&,
+                                 std::error_code& ec) noexcept {
   ++fake_fs().publishes;
   ec = fake_fs().publish_error;
   if (ec) return publish_outcome::already_exists;
   if (fake_fs().files.count(lock_path.string())) return publish_outcome::already_exists;
-  fake_fs().put(lock_path.string(), std::string(record));
-  published_file = fake_fs().files[lock_path.string()].identity;
+  auto temp = fake_fs().temps.extract(prepared.temp_path.string());
+  temp.mapped().modified = std::chrono::system_clock::now();
+  fake_fs().files[lock_path.string()] = std::move(temp.mapped());
+  prepared.temp_path.clear();
   if (fake_fs().after_publish) fake_fs().after_publish(lock_path.string());
   return publish_outcome::published;
 }
 
 lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::size_t max_bytes,
-                                  std::error_code& ec) noexcept {
+                                  bool, std::error_code& ec) noexcept {
   ++fake_fs().reads;
   if (fake_fs().before_read) fake_fs().before_read(lock_path.string());
   ec = fake_fs().read_error;
@@ -44,15 +91,37 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   snapshot.truncated = found->second.bytes.size() > max_bytes;
   snapshot.bytes = found->second.bytes.substr(0, max_bytes);
   snapshot.identity = found->second.identity;
+  snapshot.modified = found->second.modified;
   return snapshot;
+}
+
+bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,
+                std::error_code& ec) noexcept {
+  ec.clear();
+  const auto found = fake_fs().files.find(lock_path.string());
+  return found != fake_fs().files.end() && found->second.identity == identity;
 }
 
 bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_code& ec) noexcept {
   ++fake_fs().removes;
+  if (fake_fs().before_remove) fake_fs().before_remove(lock_path.string());
   ec.clear();
   return fake_fs().files.erase(lock_path.string()) > 0;
 }
 
-process_identity current_process() noexcept { return {4242, "fakehost"}; }
+advisory_state wait_for_advisory_lock(const file_handle&, bool, std::error_code& ec) noexcept {
+  ec.clear();
+  return advisory_state::unsupported;
+}
+
+bool advisory_locks_are_global(const std::filesystem::path&) noexcept { return false; }
+
+const process_identity& current_process() noexcept { return fake_fs().self; }
+
+process_state process_status(std::uint64_t pid, std::uint64_t) noexcept {
+  if (pid == fake_fs().self.pid) return process_state::running;
+  const auto found = fake_fs().processes.find(pid);
+  return found == fake_fs().processes.end() ? process_state::gone : found->second;
+}
 
 }  // namespace uuid_filelock::detail

@@ -1,0 +1,225 @@
+// Acquisition: publish a record, verify it, and while someone else holds the
+// lock, wait for them (on their advisory lock where that is trustworthy, by
+// polling otherwise) or break their lock if they are dead. Each step says
+// which race it closes.
+#include <algorithm>
+#include <thread>
+
+#include "backend.hpp"
+#include "break_stale_lock.hpp"
+#include "holder_registry.hpp"
+#include "liveness.hpp"
+#include "record.hpp"
+#include "retry_pause.hpp"
+#include "token.hpp"
+#include "uuid_filelock/uuid_filelock.hpp"
+
+namespace uuid_filelock {
+namespace {
+
+using steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// Attempts that follow progress (the holder let go, a dead holder's file was
+// removed) are made at once, even past the deadline, but only this many:
+// try_lock() on a dead holder's lock breaks it and wins, and no loop spins.
+constexpr int kImmediateRetries = 4;
+
+// Timed waits on a holder's advisory lock probe it with growing pauses up to
+// this, since flock() has no timeout; untimed waits block in flock() itself.
+constexpr std::chrono::nanoseconds kLongestProbePause = 10ms;
+
+// Everything a wake-up needs is prepared before waiting: the UUID, the record
+// and the temporary file with its advisory lock. Winning then costs one
+// rename and one verifying read.
+struct candidate {
+  std::string token;
+  std::string record;
+  detail::prepared_record prepared;
+};
+
+detail::publish_settings settings_of(const options& opts, bool advisory) {
+  return {opts.mode, opts.durability != durability_level::none,
+          opts.durability == durability_level::file_and_directory, advisory};
+}
+
+std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified) {
+  const auto now = std::chrono::system_clock::now();
+  return std::chrono::abs(std::chrono::duration_cast<std::chrono::nanoseconds>(now - modified));
+}
+
+void sleep_until_at_most(std::chrono::nanoseconds pause, steady::time_point deadline) {
+  const steady::time_point now = steady::now();
+  if (now < deadline)
+    std::this_thread::sleep_for(std::min<steady::duration>(pause, deadline - now));
+}
+
+}  // namespace
+
+bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& ec) {
+  // Waiting for ourselves would never end (std::mutex reports the same).
+  if (owns_lock()) {
+    ec = std::make_error_code(std::errc::resource_deadlock_would_occur);
+    return false;
+  }
+  if (!path_.has_filename()) {
+    ec = std::make_error_code(std::errc::is_a_directory);
+    return false;
+  }
+  const detail::process_identity& self = detail::current_process();
+  // Advisory locks prove liveness only where every process that can reach the
+  // file shares them: on local filesystems, not on NFS, SMB or FUSE.
+  detail::publish_settings settings = settings_of(
+      options_, options_.advisory && detail::advisory_locks_are_global(path_.parent_path()));
+
+  candidate next;
+  // Draws a fresh UUID and prepares its record. A fresh UUID per publication
+  // means no record of an earlier attempt (ours included) can pass for it.
+  const auto prepare = [&] {
+    next.token = detail::new_token();
+    next.record = detail::format_record(next.token, self, settings.advisory,
+                                        std::chrono::system_clock::now());
+    next.prepared = detail::prepare_record(path_, next.record, next.token, settings, ec);
+    if (ec || !settings.advisory || next.prepared.advisory_held) return !ec;
+    // The filesystem refused the advisory lock (ENOLCK, ENOSYS...): fall back
+    // to the plain protocol for this path, and say so in the record so that
+    // nobody waits on a lock that is not there.
+    settings.advisory = false;
+    next.record = detail::format_record(next.token, self, false, std::chrono::system_clock::now());
+    detail::rewrite_record(next.prepared, next.record, settings, ec);
+    return !ec;
+  };
+  // After a wait, the record says when the lock was really taken.
+  const auto refresh = [&] {
+    next.record = detail::format_record(next.token, self, next.prepared.advisory_held,
+                                        std::chrono::system_clock::now());
+    detail::rewrite_record(next.prepared, next.record, settings, ec);
+    return !ec;
+  };
+  if (!prepare()) return false;
+
+  int immediate_retries = 0;
+  const auto retry_now = [&] {
+    return steady::now() < deadline || ++immediate_retries <= kImmediateRetries;
+  };
+
+  for (;;) {
+    // Exclusive, atomic publication: of simultaneous creators exactly one
+    // wins, and no reader ever sees an empty or half-written record (the race
+    // of "create, then write" in the original Python design).
+    const detail::publish_outcome outcome =
+        detail::publish_prepared(next.prepared, path_, next.record, settings, ec);
+    if (ec) return false;
+
+    if (outcome == detail::publish_outcome::published) {
+      // Clients of a network filesystem may each believe their own create
+      // won. Give a competing writer time to surface before trusting the
+      // file. Zero by default: on a local filesystem creation is atomic.
+      if (options_.verify_delay > 0ns) std::this_thread::sleep_for(options_.verify_delay);
+      // Verify: the path must still name the file we published, and it must
+      // still carry our UUID. Another file means ours was removed and the path
+      // re-created; other bytes mean a writer on a weak filesystem overwrote
+      // ours. Either way it belongs to someone else now: never remove it.
+      const detail::lock_file_snapshot seen =
+          detail::read_lock_file(path_, detail::max_record_bytes, false, ec);
+      if (ec) return false;
+      if (seen.exists && seen.identity == next.prepared.identity &&
+          detail::parse_record(seen.bytes, seen.truncated).uuid == next.token) {
+        token_ = std::move(next.token);
+        held_file_ = next.prepared.identity;
+        held_handle_ = std::move(next.prepared.file);
+        owner_pid_ = self.pid;
+        detail::register_holder(held_file_, owner_pid_);
+        return true;
+      }
+      if (!prepare()) return false;
+      if (!retry_now()) return false;
+      continue;
+    }
+
+    // Someone else's entry. Look at it (keeping it open to wait on its
+    // advisory lock); a directory, symlink or FIFO at the path fails here at
+    // once instead of being waited on forever.
+    detail::lock_file_snapshot holder =
+        detail::read_lock_file(path_, detail::max_record_bytes, settings.advisory, ec);
+    if (ec) return false;
+    if (!holder.exists) {
+      // The holder let go between our publish and our look.
+      if (!retry_now()) return false;
+      continue;
+    }
+    const detail::holder_record record = detail::parse_record(holder.bytes, holder.truncated);
+
+    // Another object of this very thread holds it: waiting could never end.
+    if (record.type == detail::holder_record::kind::full && record.holder.pid == self.pid &&
+        detail::held_by_this_thread(holder.identity, self.pid)) {
+      if (steady::now() < deadline)
+        ec = std::make_error_code(std::errc::resource_deadlock_would_occur);
+      return false;
+    }
+
+    const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
+                                        settings.advisory};
+    detail::liveness verdict = detail::judge_holder(record, age_of(holder.modified), self, rules);
+
+    if (verdict == detail::liveness::ask_advisory_lock) {
+      // The holder took its advisory lock before publishing and keeps it
+      // until after it unlinks the file, so the lock is free exactly when the
+      // holder has released or died. Wait for that moment.
+      detail::advisory_state state = detail::wait_for_advisory_lock(holder.file, false, ec);
+      std::chrono::nanoseconds pause = 500us;
+      const std::chrono::nanoseconds longest =
+          std::min(kLongestProbePause, options_.retry_interval);
+      bool waited = false;
+      while (!ec && state == detail::advisory_state::held) {
+        if (steady::now() >= deadline) return false;
+        waited = true;
+        if (deadline == steady::time_point::max()) {
+          state = detail::wait_for_advisory_lock(holder.file, true, ec);
+        } else {
+          sleep_until_at_most(pause, deadline);
+          pause = std::min(pause * 2, longest);
+          state = detail::wait_for_advisory_lock(holder.file, false, ec);
+        }
+      }
+      if (ec) return false;
+      if (waited && !refresh()) return false;
+      if (state == detail::advisory_state::unsupported) {
+        // No advisory locks after all: judge the record like any other.
+        settings.advisory = false;
+        const detail::staleness_rules plain{options_.stale_after, options_.unreadable_grace, false};
+        verdict = detail::judge_holder(record, age_of(holder.modified), self, plain);
+      } else {
+        // Free. If the path no longer names the file we waited on, the holder
+        // released it (a waiter must never trust the dead inode it locked:
+        // the classic unlink-while-waiting split); else the holder died.
+        const bool still_there = detail::path_names(path_, holder.identity, ec);
+        if (ec) return false;
+        if (!still_there) {
+          if (!retry_now()) return false;
+          continue;
+        }
+        verdict = detail::liveness::stale;
+      }
+    }
+
+    if (verdict == detail::liveness::stale) {
+      // Many contenders may see the same dead holder at once; the break is
+      // arbitrated so that the file is removed once, and the path then goes
+      // to whoever publishes first.
+      const bool broken = detail::break_stale_lock(path_, holder, options_, ec);
+      if (ec) return false;
+      if (!broken) sleep_until_at_most(1ms, deadline);  // another breaker is at work
+      if (!retry_now()) return false;
+      continue;
+    }
+
+    // A live holder we cannot wait on: poll, jittered so that contenders
+    // spread out instead of retrying in lockstep.
+    if (steady::now() >= deadline) return false;
+    sleep_until_at_most(detail::jittered(options_.retry_interval), deadline);
+    if (!refresh()) return false;
+  }
+}
+
+}  // namespace uuid_filelock

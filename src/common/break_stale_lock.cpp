@@ -1,0 +1,61 @@
+// Breaking a dead holder's lock, race-free.
+//
+// The classic bug: two contenders see the same dead holder; the first removes
+// its file and publishes its own; the second, a moment late, removes "the
+// file at the path" -- now the first one's live lock -- and both hold the
+// lock. No system call removes a path only if it still names a given file,
+// so removals of one stale file are serialised instead: only the holder of
+// that file's *break marker* may remove it, and it checks, under the marker,
+// that the path still names exactly the stale file.
+//
+// The marker is itself a UUIDFileLock (on a name derived from the stale
+// file's identity), so it gets everything the protocol gives: exclusive
+// publication, verification, and, should a breaker die holding it, judgement
+// and breaking of the marker by the very same rules, one level up.
+//
+// Why the removal is safe: while we hold the marker, nobody else removes the
+// stale file (every remover holds the marker; the dead holder does nothing),
+// and no new file can appear at the path while the stale one is there
+// (publication is exclusive). So the file we re-read under the marker is the
+// file we unlink. Afterwards the path is free and goes to whoever publishes
+// first; exactly one of the contenders wins that.
+#include "break_stale_lock.hpp"
+
+#include <cstdio>
+
+#include "record.hpp"
+#include "uuid_filelock/uuid_filelock.hpp"
+
+namespace uuid_filelock::detail {
+namespace {
+
+std::filesystem::path marker_for(const std::filesystem::path& lock_path,
+                                 const file_identity& stale) {
+  char name[80];
+  std::snprintf(name, sizeof name, ".uuid-filelock-%llx-%llx.break",
+                static_cast<unsigned long long>(stale.device),
+                static_cast<unsigned long long>(stale.file_id));
+  return lock_path.parent_path() / name;
+}
+
+}  // namespace
+
+bool break_stale_lock(const std::filesystem::path& lock_path, const lock_file_snapshot& stale,
+                      const options& opts, std::error_code& ec) {
+  options marker_options = opts;
+  marker_options.timeout.reset();
+  marker_options.durability = durability_level::none;
+  UUIDFileLock marker(marker_for(lock_path, stale.identity), marker_options);
+  if (!marker.try_lock(ec)) return false;
+
+  const lock_file_snapshot now = read_lock_file(lock_path, max_record_bytes, false, ec);
+  if (!ec && now.exists && now.identity == stale.identity && now.bytes == stale.bytes &&
+      now.truncated == stale.truncated) {
+    remove_lock_file(lock_path, opts.durability == durability_level::file_and_directory, ec);
+  }
+  std::error_code marker_error;
+  marker.release(marker_error);
+  return !ec;
+}
+
+}  // namespace uuid_filelock::detail
