@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <thread>
 
 #include "uuid_filelock/uuid_filelock.hpp"
 
@@ -25,10 +26,19 @@ bool increment(const std::filesystem::path& counter) {
 
 }  // namespace
 
+CycleStatus critical_section(const std::filesystem::path& witness, std::chrono::nanoseconds hold) {
+  const int fd = ::open(witness.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return errno == EEXIST ? kTwoHolders : kIoFailure;
+  ::close(fd);
+  if (hold > std::chrono::nanoseconds::zero()) std::this_thread::sleep_for(hold);
+  return ::unlink(witness.c_str()) == 0 ? kCyclesOk : kIoFailure;
+}
+
 CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
-                               std::chrono::nanoseconds retry_interval) {
+                               std::chrono::nanoseconds retry_interval, bool advisory) {
   options opts;
   opts.retry_interval = retry_interval;
+  opts.advisory = advisory;
   for (int i = 0; i < cycles; ++i) {
     UUIDFileLock lock(files.lock, opts);
     try {

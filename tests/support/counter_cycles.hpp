@@ -22,7 +22,11 @@ enum CycleStatus : int {
 };
 
 CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
-                               std::chrono::nanoseconds retry_interval);
+                               std::chrono::nanoseconds retry_interval, bool advisory);
+
+// One turn in the critical section: prove nobody else is inside (the witness),
+// stay `hold`, leave.
+CycleStatus critical_section(const std::filesystem::path& witness, std::chrono::nanoseconds hold);
 
 long read_counter(const std::filesystem::path& counter);
 

@@ -1,0 +1,181 @@
+// Records judged on the real backend: which holders are presumed dead and
+// taken over, and which are respected. Records are written by hand here, as
+// another implementation (or a crashed process) would have left them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include "../src/common/backend.hpp"
+#include "support/child_process.hpp"
+#include "support/fast_path_param.hpp"
+#include "support/temp_dir.hpp"
+#include "uuid_filelock/uuid_filelock.hpp"
+
+namespace uuid_filelock::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kUuid = "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
+
+struct RecordFields {
+  std::uint64_t pid;
+  std::uint64_t start;
+  std::string host;
+  std::string machine;
+  std::string boot;
+  std::string pidns;
+  bool advisory;
+};
+
+// This process's own fields, as a holder on this machine would record them.
+RecordFields here(std::uint64_t pid, std::uint64_t start) {
+  const detail::process_identity& self = detail::current_process();
+  return {pid, start, self.host, self.machine_id, self.boot_id, self.pid_namespace, false};
+}
+
+std::string record_text(const RecordFields& f) {
+  return std::string(kUuid) + "\nformat=uuid-filelock/1\npid=" + std::to_string(f.pid) +
+         "\nstart=" + std::to_string(f.start) + "\nhost=" + f.host + "\nmachine=" + f.machine +
+         "\nboot=" + f.boot + "\npidns=" + f.pidns + "\nadvisory=" + (f.advisory ? "1" : "0") +
+         "\nacquired_at=2026-01-01T00:00:00.000000Z\n";
+}
+
+// Field 22 of /proc/<pid>/stat, counted after the command name's ')'.
+std::uint64_t start_time_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  std::string rest = line.substr(line.rfind(')') + 2);
+  for (int field = 3; field < 22; ++field) rest = rest.substr(rest.find(' ') + 1);
+  return std::stoull(rest);
+}
+
+pid_t dead_pid() {
+  ChildProcess child({"/bin/true"});
+  child.wait();
+  return child.pid();
+}
+
+class StaleRecord : public ::testing::TestWithParam<bool> {
+ protected:
+  options opts() const {
+    options o;
+    o.retry_interval = 10ms;
+    o.advisory = GetParam();
+    return o;
+  }
+  void write(const std::string& bytes, std::chrono::seconds age = 0s) {
+    write_file(lock_, bytes);
+    std::filesystem::last_write_time(lock_, std::filesystem::file_time_type::clock::now() - age);
+  }
+  // Taken over: try_lock wins, and the lock file is now ours.
+  bool taken_over(options o) {
+    UUIDFileLock lock(lock_, o);
+    const bool taken = lock.try_lock();
+    if (taken) {
+      EXPECT_EQ(read_file(lock_).substr(0, 36), lock.token());
+    }
+    return taken;
+  }
+  bool taken_over() { return taken_over(opts()); }
+
+  TempDir dir_;
+  std::filesystem::path lock_ = dir_ / "stale.lock";
+};
+
+TEST_P(StaleRecord, DeadPidOnThisBootIsTakenOver) {
+  write(record_text(here(static_cast<std::uint64_t>(dead_pid()), 1)));
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, DeadAdvisoryHolderIsTakenOver) {
+  RecordFields fields = here(static_cast<std::uint64_t>(dead_pid()), 1);
+  fields.advisory = true;  // its advisory lock died with it
+  write(record_text(fields));
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, LiveProcessIsRespected) {
+  ChildProcess live({"/bin/sleep", "60"});
+  const auto pid = static_cast<std::uint64_t>(live.pid());
+  write(record_text(here(pid, start_time_of(live.pid()))), 3600s);
+  EXPECT_FALSE(taken_over());
+  EXPECT_EQ(read_file(lock_), record_text(here(pid, start_time_of(live.pid()))));
+}
+
+TEST_P(StaleRecord, ReusedPidOfAnotherLiveProcessIsTakenOver) {
+  ChildProcess live({"/bin/sleep", "60"});
+  // The pid runs, but it is a process that started at another time.
+  write(record_text(here(static_cast<std::uint64_t>(live.pid()), start_time_of(live.pid()) + 1)));
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, EarlierBootOfThisMachineIsTakenOver) {
+  RecordFields fields = here(static_cast<std::uint64_t>(::getpid()), 1);
+  fields.boot = "00000000-0000-0000-0000-000000000000";
+  write(record_text(fields));
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, AnotherHostIsRespectedUntilStaleAfter) {
+  RecordFields fields = here(static_cast<std::uint64_t>(dead_pid()), 1);
+  fields.host = "elsewhere";
+  fields.machine = "other-machine";
+  fields.boot = "11111111-1111-1111-1111-111111111111";
+  write(record_text(fields), 3600s);
+  EXPECT_FALSE(taken_over());  // no stale_after: never judged
+  options limited = opts();
+  limited.stale_after = 7200s;
+  EXPECT_FALSE(taken_over(limited));  // younger than the limit
+  limited.stale_after = 60s;
+  EXPECT_TRUE(taken_over(limited));
+}
+
+TEST_P(StaleRecord, AnotherPidNamespaceIsRespected) {
+  RecordFields fields = here(static_cast<std::uint64_t>(dead_pid()), 1);
+  fields.pidns = "pid:[1]";  // its pids are not ours to look up
+  write(record_text(fields), 3600s);
+  EXPECT_FALSE(taken_over());
+}
+
+TEST_P(StaleRecord, UuidOnlyRecordIsRespectedUntilStaleAfter) {
+  write(std::string(kUuid) + "\n", 3600s);
+  EXPECT_FALSE(taken_over());
+  options limited = opts();
+  limited.stale_after = 60s;
+  EXPECT_TRUE(taken_over(limited));
+}
+
+TEST_P(StaleRecord, EmptyRecordIsRespectedDuringTheGracePeriodOnly) {
+  write("");
+  EXPECT_FALSE(taken_over());
+  write("", 60s);
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, GarbageRecordIsRespectedDuringTheGracePeriodOnly) {
+  write("garbage\n");
+  EXPECT_FALSE(taken_over());
+  write("garbage\n", 60s);
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, FutureTimestampCannotKeepAGarbageRecordAlive) {
+  write("garbage\n", -600s);
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, FutureTimestampOnADeadHoldersRecordIsTakenOver) {
+  write(record_text(here(static_cast<std::uint64_t>(dead_pid()), 1)), -600s);
+  EXPECT_TRUE(taken_over());
+}
+
+INSTANTIATE_TEST_SUITE_P(FastPath, StaleRecord, ::testing::Bool(), fast_path_name);
+
+}  // namespace
+}  // namespace uuid_filelock::test
