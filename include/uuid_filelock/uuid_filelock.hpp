@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -120,7 +121,9 @@ class UUIDFileLock {
   std::string token_;  // empty while not held
   detail::file_identity held_file_;
   detail::file_handle held_handle_;  // keeps the advisory lock while held
-  std::uint64_t owner_pid_ = 0;      // fork guard: only this process may release
+  std::size_t held_record_size_ = 0;
+  std::uint64_t owner_pid_ = 0;           // fork guard: only this process may release
+  std::optional<bool> local_filesystem_;  // the lock directory's, looked up once
 };
 
 }  // namespace uuid_filelock

@@ -9,6 +9,7 @@
 #include "break_stale_lock.hpp"
 #include "holder_registry.hpp"
 #include "liveness.hpp"
+#include "read_back.hpp"
 #include "record.hpp"
 #include "retry_pause.hpp"
 #include "token.hpp"
@@ -67,12 +68,14 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     return false;
   }
   const detail::process_identity& self = detail::current_process();
+  if (!local_filesystem_) local_filesystem_ = detail::is_local_filesystem(path_.parent_path());
   // Advisory locks prove liveness only where every process that can reach the
   // file shares them: on local filesystems, not on NFS, SMB or FUSE.
-  detail::publish_settings settings = settings_of(
-      options_, options_.advisory && detail::advisory_locks_are_global(path_.parent_path()));
+  detail::publish_settings settings =
+      settings_of(options_, options_.advisory && *local_filesystem_);
 
   candidate next;
+  steady::time_point prepared_at;
   // Draws a fresh UUID and prepares its record. A fresh UUID per publication
   // means no record of an earlier attempt (ours included) can pass for it.
   const auto prepare = [&] {
@@ -80,6 +83,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     next.record = detail::format_record(next.token, self, settings.advisory,
                                         std::chrono::system_clock::now());
     next.prepared = detail::prepare_record(path_, next.record, next.token, settings, ec);
+    prepared_at = steady::now();
     if (ec || !settings.advisory || next.prepared.advisory_held) return !ec;
     // The filesystem refused the advisory lock (ENOLCK, ENOSYS...): fall back
     // to the plain protocol for this path, and say so in the record so that
@@ -89,8 +93,11 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     detail::rewrite_record(next.prepared, next.record, settings, ec);
     return !ec;
   };
-  // After a wait, the record says when the lock was really taken.
+  // After a wait, the record is rewritten to say when the lock was really
+  // taken, to the second: more often would cost every hand-over a write.
   const auto refresh = [&] {
+    if (steady::now() - prepared_at < 1s) return true;
+    prepared_at = steady::now();
     next.record = detail::format_record(next.token, self, next.prepared.advisory_held,
                                         std::chrono::system_clock::now());
     detail::rewrite_record(next.prepared, next.record, settings, ec);
@@ -121,12 +128,14 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       // re-created; other bytes mean a writer on a weak filesystem overwrote
       // ours. Either way it belongs to someone else now: never remove it.
       const detail::lock_file_snapshot seen =
-          detail::read_lock_file(path_, detail::max_record_bytes, false, ec);
+          detail::read_back(path_, *local_filesystem_, next.prepared.file, next.prepared.identity,
+                            next.record.size(), ec);
       if (ec) return false;
       if (seen.exists && seen.identity == next.prepared.identity &&
           detail::parse_record(seen.bytes, seen.truncated).uuid == next.token) {
         token_ = std::move(next.token);
         held_file_ = next.prepared.identity;
+        held_record_size_ = next.record.size();
         held_handle_ = std::move(next.prepared.file);
         owner_pid_ = self.pid;
         detail::register_holder(held_file_, owner_pid_);
@@ -189,10 +198,17 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         settings.advisory = false;
         const detail::staleness_rules plain{options_.stale_after, options_.unreadable_grace, false};
         verdict = detail::judge_holder(record, age_of(holder.modified), self, plain);
+      } else if (waited) {
+        // Free after a wait: the holder let go, or died. Never trust the
+        // inode we locked (it may be unlinked already: the classic
+        // unlink-while-waiting split): compete for the path afresh. If the
+        // dead holder's file is still there, the next look finds it free at
+        // once and breaks it.
+        if (!retry_now()) return false;
+        continue;
       } else {
-        // Free. If the path no longer names the file we waited on, the holder
-        // released it (a waiter must never trust the dead inode it locked:
-        // the classic unlink-while-waiting split); else the holder died.
+        // Free at first sight: either the holder released the file since we
+        // opened it, or it died holding it.
         const bool still_there = detail::path_names(path_, holder.identity, ec);
         if (ec) return false;
         if (!still_there) {

@@ -7,6 +7,7 @@
 
 #include "backend.hpp"
 #include "holder_registry.hpp"
+#include "read_back.hpp"
 #include "record.hpp"
 
 namespace uuid_filelock {
@@ -56,7 +57,9 @@ UUIDFileLock::UUIDFileLock(UUIDFileLock&& other) noexcept
       token_(std::exchange(other.token_, {})),
       held_file_(other.held_file_),
       held_handle_(std::move(other.held_handle_)),
-      owner_pid_(other.owner_pid_) {}
+      held_record_size_(other.held_record_size_),
+      owner_pid_(other.owner_pid_),
+      local_filesystem_(other.local_filesystem_) {}
 
 UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
   if (this != &other) {
@@ -66,13 +69,15 @@ UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
     token_ = std::exchange(other.token_, {});
     held_file_ = other.held_file_;
     held_handle_ = std::move(other.held_handle_);
+    held_record_size_ = other.held_record_size_;
     owner_pid_ = other.owner_pid_;
+    local_filesystem_ = other.local_filesystem_;
   }
   return *this;
 }
 
 bool UUIDFileLock::owns_lock() const noexcept {
-  return !token_.empty() && owner_pid_ == detail::current_process().pid;
+  return !token_.empty() && owner_pid_ == detail::current_pid();
 }
 
 void UUIDFileLock::acquire() {
@@ -128,8 +133,8 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
     // Only our own file may go. Read it back first: it may have been removed
     // (by an administrator, or by a breaker that judged us dead) or replaced
     // by the next holder, and unlinking by path alone would free their lock.
-    const detail::lock_file_snapshot seen =
-        detail::read_lock_file(path_, detail::max_record_bytes, false, ec);
+    const detail::lock_file_snapshot seen = detail::read_back(
+        path_, local_filesystem_.value_or(false), held_handle_, held_file_, held_record_size_, ec);
     if (ec) return false;
     if (!seen.exists || seen.identity != held_file_ ||
         detail::parse_record(seen.bytes, seen.truncated).uuid != token_) {
@@ -162,7 +167,7 @@ void UUIDFileLock::unlock() noexcept {
 
 void UUIDFileLock::forget() noexcept {
   if (token_.empty()) return;
-  if (owner_pid_ == detail::current_process().pid) detail::unregister_holder(held_file_);
+  if (owner_pid_ == detail::current_pid()) detail::unregister_holder(held_file_);
   held_handle_.close();
   token_.clear();
 }

@@ -1,8 +1,8 @@
-// Which filesystems' advisory locks exclude every process that can reach the
-// lock file. On a local filesystem there is one kernel, so yes. On NFS, SMB,
-// FUSE (sshfs, rclone...), 9P, Ceph, Lustre, AFS and the like, locks are kept
-// per client or not at all: a free lock there proves nothing about a holder on
-// another host, so the protocol polls and judges records instead.
+// Local filesystems have one kernel behind them, so advisory locks exclude
+// every process that can reach the lock file. On NFS, SMB, FUSE (sshfs,
+// rclone...), 9P, Ceph, Lustre, AFS and the like, locks are kept per client or
+// not at all: a free lock there proves nothing about a holder on another host,
+// so the protocol polls, rereads files afresh and judges records instead.
 #include "../common/backend.hpp"
 
 #if defined(__linux__)
@@ -14,7 +14,7 @@
 
 namespace uuid_filelock::detail {
 
-bool advisory_locks_are_global(const std::filesystem::path& directory) noexcept {
+bool is_local_filesystem(const std::filesystem::path& directory) noexcept {
   struct statfs fs {};
   const std::filesystem::path where = directory.empty() ? "." : directory;
   if (::statfs(where.c_str(), &fs) != 0) return false;

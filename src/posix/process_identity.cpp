@@ -1,7 +1,9 @@
 // Who holds a lock, and whether that process still runs.
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -52,11 +54,26 @@ bool have_proc() { return ::access("/proc/self/stat", R_OK) == 0; }
 
 }  // namespace
 
+std::uint64_t current_pid() noexcept {
+  // getpid() is a system call on every acquire and release otherwise. The
+  // cache is cleared in every fork()ed child (posix_spawn and vfork children
+  // exec before running any of our code).
+  static std::atomic<std::uint64_t> cached{0};
+  static const bool registered =
+      ::pthread_atfork(nullptr, nullptr, [] { cached.store(0, std::memory_order_relaxed); }) == 0;
+  std::uint64_t pid = cached.load(std::memory_order_relaxed);
+  if (pid == 0 || !registered) {
+    pid = static_cast<std::uint64_t>(::getpid());
+    cached.store(pid, std::memory_order_relaxed);
+  }
+  return pid;
+}
+
 const process_identity& current_process() noexcept {
   // Looked up once per thread and process, not per attempt; the pid check
   // makes a fork()ed child look its identity up afresh.
   thread_local process_identity cached;
-  const auto pid = static_cast<std::uint64_t>(::getpid());
+  const std::uint64_t pid = current_pid();
   if (cached.pid != pid) {
     try {
       process_identity self;

@@ -46,7 +46,7 @@ std::error_code write_new_file(int fd, std::string_view record, const publish_se
 
 int open_exclusive(const std::filesystem::path& path, const publish_settings& settings) {
   return retry_on_eintr([&] {
-    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+    return ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                   static_cast<mode_t>(settings.mode));
   });
 }

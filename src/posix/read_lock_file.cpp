@@ -11,6 +11,33 @@
 
 namespace uuid_filelock::detail {
 
+namespace {
+
+// Never takes in more than max_bytes (+1 to notice a larger file): a huge
+// file at the lock path costs one small read. One read() asking for one byte
+// more than the file's size usually returns the whole record and proves the
+// end by coming up short; a network filesystem's stale size only costs
+// further reads.
+std::error_code read_bounded(int fd, std::size_t size, std::size_t max_bytes,
+                             lock_file_snapshot& snapshot) {
+  const std::size_t want = max_bytes + 1;
+  snapshot.bytes.resize(want);
+  std::size_t filled = 0;
+  while (filled < want) {
+    const std::size_t ask = (filled <= size ? std::min(want, size + 1) : want) - filled;
+    const ssize_t got = posix::retry_on_eintr(
+        [&] { return ::pread(fd, &snapshot.bytes[filled], ask, static_cast<off_t>(filled)); });
+    if (got < 0) return posix::last_error();
+    filled += static_cast<std::size_t>(got);
+    if (got == 0 || (static_cast<std::size_t>(got) < ask && filled >= size)) break;
+  }
+  snapshot.truncated = filled > max_bytes;
+  snapshot.bytes.resize(std::min(filled, max_bytes));
+  return {};
+}
+
+}  // namespace
+
 lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::size_t max_bytes,
                                   bool keep_open, std::error_code& ec) noexcept {
   ec.clear();
@@ -40,34 +67,29 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
     ec = posix::not_regular_error(st);
     return snapshot;
   }
-  // Never take in more than max_bytes (+1 to notice a larger file): a huge
-  // file at the lock path costs one small read. One read() asking for one
-  // byte more than st_size usually returns the whole record and proves the
-  // end by coming up short; a network filesystem's stale st_size only costs
-  // further reads.
-  const std::size_t size = static_cast<std::size_t>(std::max<off_t>(st.st_size, 0));
-  const std::size_t want = max_bytes + 1;
-  snapshot.bytes.resize(want);
-  std::size_t filled = 0;
-  while (filled < want) {
-    const std::size_t ask = (filled <= size ? std::min(want, size + 1) : want) - filled;
-    const ssize_t got =
-        posix::retry_on_eintr([&] { return ::read(fd, &snapshot.bytes[filled], ask); });
-    if (got < 0) {
-      ec = posix::last_error();
-      return snapshot;
-    }
-    filled += static_cast<std::size_t>(got);
-    if (got == 0 || (static_cast<std::size_t>(got) < ask && filled >= size)) break;
-  }
-  snapshot.truncated = filled > max_bytes;
-  snapshot.bytes.resize(std::min(filled, max_bytes));
+  ec = read_bounded(fd, static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)), max_bytes,
+                    snapshot);
+  if (ec) return snapshot;
   snapshot.exists = true;
   snapshot.identity = posix::identity_of(st);
   snapshot.modified = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
   if (keep_open) snapshot.file = std::move(file);
+  return snapshot;
+}
+
+lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path,
+                                      const file_handle& file, const file_identity& identity,
+                                      std::size_t expected_size, std::size_t max_bytes,
+                                      std::error_code& ec) noexcept {
+  lock_file_snapshot snapshot;
+  snapshot.exists = path_names(lock_path, identity, ec);
+  if (ec || !snapshot.exists) return snapshot;
+  // Same inode, same page cache: what our descriptor reads is what the path
+  // shows, including any writer's overwrite.
+  snapshot.identity = identity;
+  ec = read_bounded(static_cast<int>(file.native()), expected_size, max_bytes, snapshot);
   return snapshot;
 }
 

@@ -114,9 +114,17 @@ advisory_state wait_for_advisory_lock(const file_handle&, bool, std::error_code&
   return advisory_state::unsupported;
 }
 
-bool advisory_locks_are_global(const std::filesystem::path&) noexcept { return false; }
+bool is_local_filesystem(const std::filesystem::path&) noexcept { return false; }
+
+lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path, const file_handle&,
+                                      const file_identity&, std::size_t, std::size_t max_bytes,
+                                      std::error_code& ec) noexcept {
+  return read_lock_file(lock_path, max_bytes, false, ec);
+}
 
 const process_identity& current_process() noexcept { return fake_fs().self; }
+
+std::uint64_t current_pid() noexcept { return fake_fs().self.pid; }
 
 process_state process_status(std::uint64_t pid, std::uint64_t) noexcept {
   if (pid == fake_fs().self.pid) return process_state::running;
