@@ -209,7 +209,8 @@ Throughput contended(const Kind& kind, const std::filesystem::path& dir, int pro
     last = std::max(last, shared->finish_ns[p].load() - shared->start_ns.load());
   }
   const long total = static_cast<long>(processes) * cycles;
-  Throughput result{total / (static_cast<double>(last) / 1e9), total - read_counter(counter),
+  Throughput result{static_cast<double>(total) / (static_cast<double>(last) / 1e9),
+                    total - read_counter(counter),
                     static_cast<double>(last) / static_cast<double>(first)};
   ::munmap(shared, sizeof(Shared));
   std::filesystem::remove(counter);

@@ -42,8 +42,11 @@ void raw_flock(benchmark::State& state, const std::filesystem::path& dir) {
   ::unlink(path.c_str());
 }
 
-void uuid_filelock_acquire_release(benchmark::State& state, const std::filesystem::path& dir) {
-  uuid_filelock::UUIDFileLock lock(dir / "uuid.lock");
+void uuid_filelock_acquire_release(benchmark::State& state, const std::filesystem::path& dir,
+                                   bool advisory) {
+  uuid_filelock::options opts;
+  opts.advisory = advisory;
+  uuid_filelock::UUIDFileLock lock(dir / "uuid.lock", opts);
   for (auto _ : state) {
     lock.acquire();
     lock.release();
@@ -64,13 +67,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void print_ratios(const std::vector<std::string>& dirs) const {
     std::cout << "\nratios (uuid_filelock acquire+release / raw baseline, same run)\n";
     for (const std::string& dir : dirs) {
-      const double lock = at("uuid_filelock_acquire_release/" + dir);
       const double excl = at("raw_exclusive_create/" + dir);
       const double flock = at("raw_flock/" + dir);
-      std::printf(
-          "  %-12s uuid_filelock %8.2f us   / O_EXCL create %6.2f us = %5.2fx   "
-          "/ flock %6.2f us = %6.2fx\n",
-          dir.c_str(), lock / 1e3, excl / 1e3, lock / excl, flock / 1e3, lock / flock);
+      for (const char* variant : {"fast_path", "no_fast_path"}) {
+        const double lock = at(std::string("uuid_filelock_") + variant + "/" + dir);
+        std::printf(
+            "  %-10s %-13s %7.2f us   / O_EXCL create %6.2f us = %5.2fx   "
+            "/ flock %5.2f us = %6.2fx\n",
+            dir.c_str(), variant, lock / 1e3, excl / 1e3, lock / excl, flock / 1e3, lock / flock);
+      }
     }
   }
 
@@ -92,8 +97,10 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("raw_exclusive_create/" + dir).c_str(), raw_exclusive_create,
                                  dir);
     benchmark::RegisterBenchmark(("raw_flock/" + dir).c_str(), raw_flock, dir);
-    benchmark::RegisterBenchmark(("uuid_filelock_acquire_release/" + dir).c_str(),
-                                 uuid_filelock_acquire_release, dir);
+    benchmark::RegisterBenchmark(("uuid_filelock_fast_path/" + dir).c_str(),
+                                 uuid_filelock_acquire_release, dir, true);
+    benchmark::RegisterBenchmark(("uuid_filelock_no_fast_path/" + dir).c_str(),
+                                 uuid_filelock_acquire_release, dir, false);
   }
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
