@@ -38,11 +38,11 @@ class Crash : public ::testing::TestWithParam<bool> {
     return o;
   }
   // A worker that takes the lock and reports it; optionally it also starts
-  // an exec()ed child that outlives it.
-  ChildProcess start_holder(bool exec_child = false) {
+  // a child ("exec" or "fork") that outlives it.
+  ChildProcess start_holder(const std::string& child_kind = "") {
     std::vector<std::string> args{UUID_FILELOCK_LOCK_WORKER, "hold", lock_.string(),
                                   advisory_flag()};
-    if (exec_child) args.emplace_back("exec");
+    if (!child_kind.empty()) args.push_back(child_kind);
     ChildProcess holder(args, false, true);
     const std::string line = holder.read_line();
     EXPECT_EQ(line.rfind("held ", 0), 0u) << line;
@@ -101,13 +101,35 @@ TEST_P(Crash, SigkilledHolderIsTakenOverByAWaiterAlreadyWaiting) {
 }
 
 TEST_P(Crash, ExecedChildNeverInheritsTheLock) {
-  ChildProcess holder = start_holder(/*exec_child=*/true);
+  ChildProcess holder = start_holder("exec");
   ASSERT_GT(exec_child_, 0);
   holder.kill(SIGKILL);
   holder.wait();
   // The exec()ed `sleep` still runs; it must not keep the lock alive.
   ASSERT_EQ(::kill(exec_child_, 0), 0);
   EXPECT_LT(time_to_acquire(), recovery_bound());
+}
+
+TEST_P(Crash, ForkedChildOutlivingItsDeadParentDoesNotKeepTheLock) {
+  ChildProcess holder = start_holder("fork");
+  ASSERT_GT(exec_child_, 0);
+  holder.kill(SIGKILL);
+  holder.wait();
+  // The fork()ed child shares the dead holder's advisory lock, and lives on.
+  ASSERT_EQ(::kill(exec_child_, 0), 0);
+  EXPECT_LT(time_to_acquire(), recovery_bound());
+}
+
+TEST_P(Crash, WaiterKilledWhileWaitingLeavesNothingBehind) {
+  ChildProcess holder = start_holder();
+  ChildProcess waiter({UUID_FILELOCK_LOCK_WORKER, "race", lock_.string(),
+                       (dir_ / "inside").string(), advisory_flag()},
+                      /*pipe_stdin=*/true);
+  waiter.close_stdin();
+  std::this_thread::sleep_for(200ms);  // it prepares its record and waits
+  waiter.kill(SIGKILL);
+  EXPECT_EQ(exit_code(waiter.wait()), -SIGKILL);
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"crash.lock"});
 }
 
 TEST_P(Crash, ManyContendersBreakingOneDeadLockNeverMakeTwoHolders) {
@@ -143,17 +165,18 @@ TEST_P(Crash, ForkedChildNeverReleasesItsParentsLock) {
     ASSERT_GE(child, 0);
     if (child == 0) {
       int code = 0;
-      if (variant == 1) {
-        // The child destroys its copy (as its scope would end).
-        lock.~UUIDFileLock();
-        new (&lock) UUIDFileLock(lock_, opts());
-      } else if (variant == 2) {
+      if (variant == 0) {
+        // The child's copy goes out of scope, as it would when a forked
+        // worker returns from the function that holds the lock.
+        UUIDFileLock copy = std::move(lock);
+      } else if (variant == 1) {
         // The child calls release(): it is not the owner.
         std::error_code ec;
         lock.release(ec);
         code = ec == errc::not_held && !lock.owns_lock() ? 0 : 3;
       }
-      std::exit(code);  // variant 0: just exit normally
+      // variant 2: the child just exits, running exit handlers.
+      std::exit(code);
     }
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
@@ -165,6 +188,30 @@ TEST_P(Crash, ForkedChildNeverReleasesItsParentsLock) {
   }
   lock.release();
   EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_P(Crash, ForkedChildOutlivingItsParentsReleaseDoesNotKeepWaitersWaiting) {
+  UUIDFileLock lock(lock_, opts());
+  lock.acquire();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::pause();  // shares the parent's descriptor, and its advisory lock
+    std::_Exit(0);
+  }
+  std::chrono::steady_clock::time_point acquired_at;
+  std::thread waiter([&] {
+    UUIDFileLock next(lock_, opts());
+    EXPECT_TRUE(next.try_lock_for(10s));
+    acquired_at = std::chrono::steady_clock::now();
+  });
+  std::this_thread::sleep_for(100ms);
+  const auto released_at = std::chrono::steady_clock::now();
+  lock.release();
+  waiter.join();
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  EXPECT_LT(acquired_at - released_at, recovery_bound());
 }
 
 TEST_P(Crash, SecondObjectInTheSameThreadFailsInsteadOfWaitingForItself) {

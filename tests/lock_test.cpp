@@ -115,8 +115,12 @@ TEST_F(Lock, TryLockForReturnsFalseWithinItsBound) {
 TEST_F(Lock, TryLockUntilAcceptsTheSystemClock) {
   HolderThread holder(path_);
   UUIDFileLock contender(path_, fast());
+  const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(contender.try_lock_until(std::chrono::system_clock::now() + 50ms));
   EXPECT_FALSE(contender.try_lock_until(std::chrono::system_clock::now() - 1h));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, 50ms);
+  EXPECT_LT(waited, 50ms + 1s);
 }
 
 TEST_F(Lock, TryLockForDurationMaxMeansForeverNotExpired) {

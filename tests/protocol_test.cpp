@@ -102,6 +102,26 @@ TEST_F(Protocol, HeldByForeignUuidOnlyRecordIsRespected) {
   EXPECT_EQ(fake_fs().files.at(path_).bytes, kForeignUuid);
 }
 
+TEST_F(Protocol, SameHostnameWithoutMachineIdsIsNotTakenForAnEarlierBoot) {
+  // Two containers named alike, neither with a machine id, on other kernels:
+  // the holder may well be alive elsewhere.
+  fake_fs().self.machine_id = "";
+  fake_fs().put(path_, std::string(kForeignUuid) +
+                           "\nformat=uuid-filelock/1\npid=1\nstart=1\nhost=fakehost\n"
+                           "machine=\nboot=otherboot\npidns=pid:[1]\nadvisory=0\n");
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, SameMachineAfterARebootIsStale) {
+  fake_fs().put(path_, std::string(kForeignUuid) +
+                           "\nformat=uuid-filelock/1\npid=1\nstart=1\nhost=fakehost\n"
+                           "machine=fakemachine\nboot=otherboot\npidns=pid:[1]\nadvisory=0\n");
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
+}
+
 TEST_F(Protocol, ReleaseAfterDeletionReportsLostLock) {
   UUIDFileLock lock(path_, fast());
   ASSERT_TRUE(lock.try_lock());

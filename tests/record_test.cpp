@@ -95,8 +95,8 @@ TEST(Record, AnythingElseIsUnreadable) {
   }
 }
 
-TEST(Record, TruncatedFilesAreUnreadable) {
-  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, true, {}), true).type, kind::unreadable);
+TEST(Record, TruncatedFilesAreOversized) {
+  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, true, {}), true).type, kind::oversized);
 }
 
 }  // namespace

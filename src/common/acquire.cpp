@@ -68,11 +68,13 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     return false;
   }
   const detail::process_identity& self = detail::current_process();
-  if (!local_filesystem_) local_filesystem_ = detail::is_local_filesystem(path_.parent_path());
+  // Looked up once per object, and kept once an acquisition has shown the
+  // directory exists (statfs fails on a missing one).
+  const bool local =
+      local_filesystem_ ? *local_filesystem_ : detail::is_local_filesystem(path_.parent_path());
   // Advisory locks prove liveness only where every process that can reach the
   // file shares them: on local filesystems, not on NFS, SMB or FUSE.
-  detail::publish_settings settings =
-      settings_of(options_, options_.advisory && *local_filesystem_);
+  detail::publish_settings settings = settings_of(options_, options_.advisory && local);
 
   candidate next;
   steady::time_point prepared_at;
@@ -127,10 +129,17 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       // still carry our UUID. Another file means ours was removed and the path
       // re-created; other bytes mean a writer on a weak filesystem overwrote
       // ours. Either way it belongs to someone else now: never remove it.
-      const detail::lock_file_snapshot seen =
-          detail::read_back(path_, *local_filesystem_, next.prepared.file, next.prepared.identity,
-                            next.record.size(), ec);
-      if (ec) return false;
+      const detail::lock_file_snapshot seen = detail::read_back(
+          path_, local, next.prepared.file, next.prepared.identity, next.record.size(), ec);
+      if (ec) {
+        // We cannot tell whether it is still ours. If the path names our
+        // file, take it back rather than leave a lock nobody will release.
+        std::error_code ignored;
+        if (detail::path_names(path_, next.prepared.identity, ignored)) {
+          detail::remove_lock_file(path_, false, ignored);
+        }
+        return false;
+      }
       if (seen.exists && seen.identity == next.prepared.identity &&
           detail::parse_record(seen.bytes, seen.truncated).uuid == next.token) {
         token_ = std::move(next.token);
@@ -138,6 +147,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         held_record_size_ = next.record.size();
         held_handle_ = std::move(next.prepared.file);
         owner_pid_ = self.pid;
+        local_filesystem_ = local;
         detail::register_holder(held_file_, owner_pid_);
         return true;
       }

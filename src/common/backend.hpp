@@ -111,6 +111,11 @@ enum class advisory_state {
 advisory_state wait_for_advisory_lock(const file_handle& file, bool block,
                                       std::error_code& ec) noexcept;
 
+// Drops the holder's advisory lock. fork()ed children share the open file
+// description and with it the lock; close() would leave it held until the
+// last of them exits, this frees it for everyone at once.
+void drop_advisory_lock(const file_handle& file) noexcept;
+
 // Whether the directory is on a local filesystem: one kernel serves every
 // process that can reach it, so its advisory locks exclude them all and a file
 // read through any descriptor shows what the path names. False on network and

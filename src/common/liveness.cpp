@@ -7,10 +7,12 @@ bool older_than(std::chrono::nanoseconds age, std::optional<std::chrono::nanosec
   return limit && age > *limit;
 }
 
-// The same machine, possibly an earlier boot of it. Both the hostname and the
-// machine id must agree: two machines may share a hostname ("localhost").
+// The same machine, possibly an earlier boot of it. Hostname, machine id and
+// a boot id must all be known, and hostname and machine id agree: machines
+// may share a hostname ("localhost"), and containers may have no machine id.
 bool same_machine(const process_identity& holder, const process_identity& self) {
-  return !holder.host.empty() && holder.host == self.host && holder.machine_id == self.machine_id;
+  return !holder.host.empty() && holder.host == self.host && !holder.machine_id.empty() &&
+         holder.machine_id == self.machine_id && !holder.boot_id.empty() && !self.boot_id.empty();
 }
 
 }  // namespace
@@ -18,6 +20,9 @@ bool same_machine(const process_identity& holder, const process_identity& self) 
 liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
                       const process_identity& self, const staleness_rules& rules) {
   switch (record.type) {
+    case holder_record::kind::oversized:
+      // Larger than any lock record: somebody's data file, never removed.
+      return liveness::live;
     case holder_record::kind::unreadable:
       // Possibly a record being written in place (the last publication
       // fallback), so respected for a while; then nobody will ever finish it.
@@ -31,23 +36,21 @@ liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
   const process_identity& holder = record.holder;
   const bool same_kernel = !holder.boot_id.empty() && holder.boot_id == self.boot_id;
   if (same_kernel) {
-    // The holder took its advisory lock before publishing and keeps it while
-    // it lives, whatever its pid namespace: a free lock means it is gone.
-    if (record.advisory && rules.advisory_usable) return liveness::ask_advisory_lock;
     // Pids mean something only within one pid namespace. The start time
     // tells a reused pid from the holder: a dead holder whose pid now belongs
     // to another process is still dead, and a live one is never broken.
-    if (holder.pid_namespace == self.pid_namespace) {
-      switch (process_status(holder.pid, holder.start_time)) {
-        case process_state::running:
-          return liveness::live;
-        case process_state::gone:
-          return liveness::stale;
-        case process_state::unknown:
-          break;
-      }
-    }
-  } else if (same_machine(holder, self) && !self.boot_id.empty()) {
+    const process_state state = holder.pid_namespace == self.pid_namespace
+                                    ? process_status(holder.pid, holder.start_time)
+                                    : process_state::unknown;
+    // Gone is gone, even if a fork()ed child of the holder still keeps its
+    // advisory lock alive.
+    if (state == process_state::gone) return liveness::stale;
+    // The holder took its advisory lock before publishing and keeps it while
+    // it lives, whatever its pid namespace: the lock answers, and can be
+    // waited on.
+    if (record.advisory && rules.advisory_usable) return liveness::ask_advisory_lock;
+    if (state == process_state::running) return liveness::live;
+  } else if (same_machine(holder, self)) {
     // This machine before a reboot: nothing of that boot runs any more.
     return liveness::stale;
   }

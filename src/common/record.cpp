@@ -101,7 +101,10 @@ std::string format_record(std::string_view token, const process_identity& holder
 
 holder_record parse_record(std::string_view bytes, bool truncated) {
   holder_record record;
-  if (truncated) return record;
+  if (truncated) {
+    record.type = holder_record::kind::oversized;
+    return record;
+  }
   std::string_view rest = bytes;
   const std::string_view first = next_line(rest);
   if (!is_canonical_uuid(first)) return record;

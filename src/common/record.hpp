@@ -21,7 +21,8 @@ std::string format_record(std::string_view token, const process_identity& holder
 
 struct holder_record {
   enum class kind {
-    unreadable,  // empty, garbage or too large: nobody's record we can read
+    oversized,   // larger than any record: not a lock file, perhaps a data file
+    unreadable,  // empty or garbage: nobody's record we can read
     uuid_only,   // a UUID and nothing we understand: the original Python design
     full,        // our format: the holder is described below
   };

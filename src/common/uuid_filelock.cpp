@@ -167,7 +167,13 @@ void UUIDFileLock::unlock() noexcept {
 
 void UUIDFileLock::forget() noexcept {
   if (token_.empty()) return;
-  if (owner_pid_ == detail::current_pid()) detail::unregister_holder(held_file_);
+  if (owner_pid_ == detail::current_pid()) {
+    detail::unregister_holder(held_file_);
+    // Explicitly, not by close(): a fork()ed child sharing the descriptor
+    // would otherwise keep waiters blocked until it exits. (A child must not
+    // do this: it would free its parent's lock.)
+    detail::drop_advisory_lock(held_handle_);
+  }
   held_handle_.close();
   token_.clear();
 }

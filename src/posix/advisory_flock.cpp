@@ -33,6 +33,10 @@ bool take_exclusive_advisory_lock(int fd) noexcept {
 
 }  // namespace posix
 
+void drop_advisory_lock(const file_handle& file) noexcept {
+  if (file.is_open()) ::flock(static_cast<int>(file.native()), LOCK_UN);
+}
+
 advisory_state wait_for_advisory_lock(const file_handle& file, bool block,
                                       std::error_code& ec) noexcept {
   ec.clear();

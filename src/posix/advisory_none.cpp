@@ -12,6 +12,8 @@ bool take_exclusive_advisory_lock(int) noexcept { return false; }
 
 }  // namespace posix
 
+void drop_advisory_lock(const file_handle&) noexcept {}
+
 advisory_state wait_for_advisory_lock(const file_handle&, bool, std::error_code& ec) noexcept {
   ec.clear();
   return advisory_state::unsupported;

@@ -1,23 +1,30 @@
 // Who holds a lock, and whether that process still runs.
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "../common/backend.hpp"
+#include "posix_io.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
 
+// The first line of a small system file, read with O_CLOEXEC (an ifstream
+// would leak its descriptor into a child exec()ed by another thread).
 std::string first_line_of(const char* path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  const file_handle file(posix::retry_on_eintr([&] { return ::open(path, O_RDONLY | O_CLOEXEC); }));
+  if (!file.is_open()) return {};
+  char buf[512];
+  const ssize_t got = posix::retry_on_eintr(
+      [&] { return ::read(static_cast<int>(file.native()), buf, sizeof buf - 1); });
+  if (got <= 0) return {};
+  const std::string text(buf, static_cast<std::size_t>(got));
+  return text.substr(0, text.find('\n'));
 }
 
 struct proc_stat {
@@ -33,9 +40,8 @@ proc_stat read_proc_stat(std::uint64_t pid) {
   proc_stat result;
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%llu/stat", static_cast<unsigned long long>(pid));
-  std::ifstream in(path);
-  std::string line;
-  if (!std::getline(in, line)) return result;
+  const std::string line = first_line_of(path);
+  if (line.empty()) return result;
   const std::size_t name_end = line.rfind(')');
   if (name_end == std::string::npos || name_end + 2 >= line.size()) return result;
   result.found = true;

@@ -2,12 +2,14 @@
 //
 // A record written in place (open O_EXCL, then write) is visible empty or half
 // written for a moment, and a contender reading it then cannot tell a holder
-// from garbage. So the record is written under a temporary name in the same
-// directory first, and its advisory lock taken, and only then is it given the
-// lock name by an operation that fails when the name exists:
-// renameat2(RENAME_NOREPLACE) where the kernel and filesystem have it, else
-// link(). Neither ever replaces an existing entry of any type, so a symlink
-// planted at the lock path is never followed and never overwritten.
+// from garbage. So the record is written to a file of its own first, and its
+// advisory lock taken, and only then is it given the lock name by an operation
+// that fails when the name exists. On Linux that file has no name at all
+// (O_TMPFILE) and is published with linkat(): a process killed while waiting
+// leaves nothing behind. Elsewhere it is a temporary name in the same
+// directory, published with renameat2(RENAME_NOREPLACE) or link(). None of
+// these ever replaces an existing entry of any type, so a symlink planted at
+// the lock path is never followed and never overwritten.
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -42,6 +44,35 @@ std::error_code write_new_file(int fd, std::string_view record, const publish_se
   if ((st.st_mode & 07777) != mode) (void)::fchmod(fd, mode);
   identity = posix::identity_of(st);
   return {};
+}
+
+// An unnamed file in `directory` (Linux O_TMPFILE), published later through
+// /proc/self/fd; -1 where either is missing.
+int open_unnamed(const std::filesystem::path& directory, const publish_settings& settings) {
+#ifdef O_TMPFILE
+  static const bool proc_fd_available = ::access("/proc/self/fd", X_OK) == 0;
+  if (proc_fd_available) {
+    return retry_on_eintr([&] {
+      return ::open(directory.empty() ? "." : directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC,
+                    static_cast<mode_t>(settings.mode));
+    });
+  }
+#else
+  (void)directory;
+  (void)settings;
+#endif
+  errno = EOPNOTSUPP;
+  return -1;
+}
+
+// Filesystems and kernels without O_TMPFILE answer with one of these; a real
+// failure (missing directory, no permission, read-only) does not.
+bool unnamed_files_unsupported(int error) {
+  return error == EOPNOTSUPP || error == EISDIR || error == EINVAL || error == ENOSYS;
+}
+
+std::string descriptor_path(const file_handle& file) {
+  return "/proc/self/fd/" + std::to_string(file.native());
 }
 
 int open_exclusive(const std::filesystem::path& path, const publish_settings& settings) {
@@ -122,16 +153,24 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
                                std::error_code& ec) noexcept {
   ec.clear();
   prepared_record prepared;
-  // A short fixed-length name: a lock name near NAME_MAX must not make the
-  // temporary name too long. The tag (the acquisition's UUID) makes it unique.
-  std::filesystem::path temp_path =
-      lock_path.parent_path() / (".uuid-filelock-" + std::string(unique_tag) + ".tmp");
-  prepared.file = file_handle(open_exclusive(temp_path, settings));
-  if (!prepared.file.is_open()) {
+  prepared.file = file_handle(open_unnamed(lock_path.parent_path(), settings));
+  if (!prepared.file.is_open() && !unnamed_files_unsupported(errno)) {
     ec = last_error();
     return prepared;
   }
-  prepared.temp_path = std::move(temp_path);
+  if (!prepared.file.is_open()) {
+    // A short fixed-length name: a lock name near NAME_MAX must not make the
+    // temporary name too long. The tag (the acquisition's UUID) makes it
+    // unique.
+    std::filesystem::path temp_path =
+        lock_path.parent_path() / (".uuid-filelock-" + std::string(unique_tag) + ".tmp");
+    prepared.file = file_handle(open_exclusive(temp_path, settings));
+    if (!prepared.file.is_open()) {
+      ec = last_error();
+      return prepared;
+    }
+    prepared.temp_path = std::move(temp_path);
+  }
   // The advisory lock is taken before the file can be seen at the lock path,
   // so nobody ever finds a published record of ours without it.
   prepared.advisory_held =
@@ -159,14 +198,24 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
                                  std::error_code& ec) noexcept {
   ec.clear();
   step result = step::unsupported;
+  if (prepared.temp_path.empty()) {
+    // An unnamed file gets its first name; linkat fails if the name exists.
+    result = classify(retry_on_eintr([&] {
+                        return ::linkat(AT_FDCWD, descriptor_path(prepared.file).c_str(), AT_FDCWD,
+                                        lock_path.c_str(), AT_SYMLINK_FOLLOW);
+                      }),
+                      ec);
+  }
 #ifdef RENAME_NOREPLACE
-  result = classify(retry_on_eintr([&] {
-                      return ::renameat2(AT_FDCWD, prepared.temp_path.c_str(), AT_FDCWD,
-                                         lock_path.c_str(), RENAME_NOREPLACE);
-                    }),
-                    ec);
+  if (!prepared.temp_path.empty()) {
+    result = classify(retry_on_eintr([&] {
+                        return ::renameat2(AT_FDCWD, prepared.temp_path.c_str(), AT_FDCWD,
+                                           lock_path.c_str(), RENAME_NOREPLACE);
+                      }),
+                      ec);
+  }
 #endif
-  if (result == step::unsupported) {
+  if (result == step::unsupported && !prepared.temp_path.empty()) {
     // link() keeps the inode and the advisory lock on it; the temporary name
     // is unlinked right after.
     result = classify(

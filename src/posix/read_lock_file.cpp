@@ -42,10 +42,22 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
                                   bool keep_open, std::error_code& ec) noexcept {
   ec.clear();
   lock_file_snapshot snapshot;
-  // O_NOFOLLOW: a symlink at the lock path may point at a victim file; it is
-  // refused (ELOOP), never read through. O_NONBLOCK: opening a FIFO would
-  // otherwise wait for a writer forever. O_NOCTTY: a terminal never becomes
-  // our controlling one. fstat then refuses whatever is not a regular file.
+  // lstat first: a device is never opened at all (opening one can have
+  // effects, e.g. arming a watchdog), nor a FIFO, socket or symlink.
+  struct stat st {};
+  if (::lstat(lock_path.c_str(), &st) != 0) {
+    if (errno != ENOENT) ec = posix::last_error();
+    return snapshot;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ec = posix::not_regular_error(st);
+    return snapshot;
+  }
+  // The entry may be swapped after lstat. O_NOFOLLOW: a symlink may point at
+  // a victim file; it is refused (ELOOP), never read through. O_NONBLOCK:
+  // opening a FIFO would otherwise wait for a writer forever. O_NOCTTY: a
+  // terminal never becomes our controlling one. fstat then refuses whatever
+  // is not a regular file.
   file_handle file(posix::retry_on_eintr([&] {
     return ::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   }));
@@ -58,7 +70,6 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
     }
     return snapshot;
   }
-  struct stat st {};
   if (::fstat(fd, &st) != 0) {
     ec = posix::last_error();
     return snapshot;

@@ -109,6 +109,8 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_c
   return fake_fs().files.erase(lock_path.string()) > 0;
 }
 
+void drop_advisory_lock(const file_handle&) noexcept {}
+
 advisory_state wait_for_advisory_lock(const file_handle&, bool, std::error_code& ec) noexcept {
   ec.clear();
   return advisory_state::unsupported;

@@ -1,8 +1,9 @@
 // A separate process for the multi-process tests. Modes:
 //   lock_worker cycles LOCK COUNTER WITNESS CYCLES RETRY_US ADVISORY
 //       lock/increment/unlock cycles; exits with a CycleStatus
-//   lock_worker hold LOCK ADVISORY [exec]
-//       takes the lock, optionally starts `sleep 600` through exec, prints
+//   lock_worker hold LOCK ADVISORY [exec|fork]
+//       takes the lock, optionally starts a child that outlives it (`sleep
+//       600` through exec, or a fork()ed copy of itself that sleeps), prints
 //       "held CHILD_PID" and waits to be killed
 //   lock_worker race LOCK WITNESS ADVISORY
 //       waits for EOF on stdin (the start barrier), takes the lock, proves
@@ -34,11 +35,17 @@ options with_advisory(const char* flag) {
   return opts;
 }
 
-int hold(const char* lock_path, const char* advisory, bool start_exec_child) {
+int hold(const char* lock_path, const char* advisory, const std::string& child_kind) {
   UUIDFileLock lock(lock_path, with_advisory(advisory));
   lock.acquire();
   pid_t child = 0;
-  if (start_exec_child) {
+  if (child_kind == "fork") {
+    child = ::fork();
+    if (child == 0) {
+      ::sleep(600);
+      std::_Exit(0);
+    }
+  } else if (child_kind == "exec") {
     char sleep_path[] = "/bin/sleep";
     char seconds[] = "600";
     char* argv[] = {sleep_path, seconds, nullptr};
@@ -84,7 +91,9 @@ int main(int argc, char** argv) {
                                 std::chrono::microseconds(std::atol(argv[6])),
                                 std::string(argv[7]) == "1");
     }
-    if (mode == "hold" && (argc == 4 || argc == 5)) return hold(argv[2], argv[3], argc == 5);
+    if (mode == "hold" && (argc == 4 || argc == 5)) {
+      return hold(argv[2], argv[3], argc == 5 ? argv[4] : "");
+    }
     if (mode == "race" && argc == 5) return race(argv[2], argv[3], argv[4]);
     if (mode == "try" && argc == 3) return try_once(argv[2]);
   } catch (const std::exception& e) {
