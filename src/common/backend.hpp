@@ -96,9 +96,18 @@ lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path,
 bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,
                 std::error_code& ec) noexcept;
 
-// Unlinks the lock path; false if nothing was there.
+// Removes whatever file the lock path names (a stale holder's, checked by
+// the caller); false if nothing was there, or (Windows) if a live process
+// still holds it open without sharing deletion: the handle proves its holder
+// alive.
 bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_directory,
                       std::error_code& ec) noexcept;
+
+// Removes the lock file we hold open as `held`, which the path named when the
+// caller last checked; false if the name was gone. The name is free when this
+// returns, even while readers still have the file open.
+bool release_lock_file(const std::filesystem::path& lock_path, const file_handle& held,
+                       bool sync_directory, std::error_code& ec) noexcept;
 
 enum class advisory_state {
   free,         // nobody holds an advisory lock on the file (we now hold a shared one)

@@ -16,4 +16,10 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_director
   return true;
 }
 
+bool release_lock_file(const std::filesystem::path& lock_path, const file_handle&,
+                       bool sync_directory, std::error_code& ec) noexcept {
+  // unlink() frees the name at once whoever has the file open.
+  return remove_lock_file(lock_path, sync_directory, ec);
+}
+
 }  // namespace uuid_filelock::detail

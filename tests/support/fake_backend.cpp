@@ -109,6 +109,11 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_c
   return fake_fs().files.erase(lock_path.string()) > 0;
 }
 
+bool release_lock_file(const std::filesystem::path& lock_path, const file_handle&,
+                       bool sync_directory, std::error_code& ec) noexcept {
+  return remove_lock_file(lock_path, sync_directory, ec);
+}
+
 void drop_advisory_lock(const file_handle&) noexcept {}
 
 advisory_state wait_for_advisory_lock(const file_handle&, bool, std::error_code& ec) noexcept {
