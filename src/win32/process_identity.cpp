@@ -1,0 +1,127 @@
+// Who holds a lock, and whether that process still runs.
+#include <string>
+
+#include "win32_io.hpp"
+
+namespace uuid_filelock::detail {
+namespace {
+
+// NtQuerySystemInformation(SystemTimeOfDayInformation): the kernel's boot
+// time, for systems without the BootId registry counter (Wine: the wineserver
+// session's start, which is Wine's notion of a boot).
+struct time_of_day_information {
+  LARGE_INTEGER boot_time;
+  LARGE_INTEGER current_time;
+  LARGE_INTEGER time_zone_bias;
+  ULONG time_zone_id;
+  ULONG reserved;
+  ULONGLONG boot_time_bias;
+  ULONGLONG sleep_time_bias;
+};
+using nt_query_system_information = long(WINAPI*)(int, void*, ULONG, ULONG*);
+constexpr int kSystemTimeOfDayInformation = 3;
+
+std::uint64_t to_u64(const FILETIME& time) {
+  return (static_cast<std::uint64_t>(time.dwHighDateTime) << 32) | time.dwLowDateTime;
+}
+
+std::string to_utf8(const wchar_t* text, int length) {
+  const int bytes = ::WideCharToMultiByte(CP_UTF8, 0, text, length, nullptr, 0, nullptr, nullptr);
+  if (bytes <= 0) return {};
+  std::string result(static_cast<std::size_t>(bytes), '\0');
+  ::WideCharToMultiByte(CP_UTF8, 0, text, length, result.data(), bytes, nullptr, nullptr);
+  return result;
+}
+
+std::string host_name() {
+  wchar_t name[256];
+  DWORD length = sizeof name / sizeof name[0];
+  if (!::GetComputerNameExW(ComputerNameDnsHostname, name, &length)) return {};
+  return to_utf8(name, static_cast<int>(length));
+}
+
+// The installation's MachineGuid, Windows' counterpart of /etc/machine-id.
+std::string machine_id() {
+  wchar_t guid[64];
+  DWORD bytes = sizeof guid;
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", L"MachineGuid",
+                     RRF_RT_REG_SZ | RRF_SUBKEY_WOW6464KEY, nullptr, guid,
+                     &bytes) != ERROR_SUCCESS)
+    return {};
+  return to_utf8(guid, -1).c_str();  // drop the terminating NUL WideCharToMultiByte counts
+}
+
+// Changes with every boot: the BootId counter Windows 8 and later keep, else
+// the kernel's boot time. Never derived from the tick count, which drifts
+// against the clock and would make a live holder look like one of another
+// boot.
+std::string boot_id() {
+  DWORD counter = 0;
+  DWORD bytes = sizeof counter;
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE,
+                     L"SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Memory "
+                     L"Management\\PrefetchParameters",
+                     L"BootId", RRF_RT_REG_DWORD, nullptr, &counter, &bytes) == ERROR_SUCCESS)
+    return "bootid-" + std::to_string(counter);
+  const auto query = reinterpret_cast<nt_query_system_information>(reinterpret_cast<void*>(
+      ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation")));
+  time_of_day_information info{};
+  if (query != nullptr &&
+      query(kSystemTimeOfDayInformation, &info, sizeof info, nullptr) >= 0 &&
+      info.boot_time.QuadPart != 0)
+    return "boottime-" + std::to_string(info.boot_time.QuadPart);
+  return {};
+}
+
+std::uint64_t creation_time(HANDLE process) {
+  FILETIME created{}, exited{}, kernel{}, user{};
+  if (!::GetProcessTimes(process, &created, &exited, &kernel, &user)) return 0;
+  return to_u64(created);
+}
+
+}  // namespace
+
+std::uint64_t current_pid() noexcept { return ::GetCurrentProcessId(); }
+
+const process_identity& current_process() noexcept {
+  // Looked up once per thread, not per attempt.
+  thread_local process_identity cached;
+  if (cached.pid == 0) {
+    try {
+      process_identity self;
+      self.pid = current_pid();
+      self.start_time = creation_time(::GetCurrentProcess());
+      self.host = host_name();
+      self.machine_id = machine_id();
+      self.boot_id = boot_id();
+      cached = std::move(self);
+    } catch (...) {
+      cached = process_identity{};
+      cached.pid = current_pid();
+    }
+  }
+  return cached;
+}
+
+process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexcept {
+  if (pid == 0 || pid > 0xFFFFFFFFu) return process_state::unknown;
+  const HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE,
+                                       static_cast<DWORD>(pid));
+  if (process == nullptr) {
+    // No such process. A protected one we may not open (ERROR_ACCESS_DENIED)
+    // exists: its lock is never broken on a guess.
+    if (::GetLastError() == ERROR_INVALID_PARAMETER) return process_state::gone;
+    return ::GetLastError() == ERROR_ACCESS_DENIED ? process_state::running
+                                                   : process_state::unknown;
+  }
+  // An exited process lingers while anyone holds a handle to it; it is gone.
+  // A pid reused by another process shows another creation time.
+  process_state state = process_state::running;
+  if (::WaitForSingleObject(process, 0) == WAIT_OBJECT_0 ||
+      creation_time(process) != start_time)
+    state = process_state::gone;
+  ::CloseHandle(process);
+  return state;
+}
+
+}  // namespace uuid_filelock::detail

@@ -1,0 +1,80 @@
+// Removing a lock file on Windows.
+//
+// Deleting a file that someone still has open only marks it "delete
+// pending": its name stays taken, and every open of it fails, until the last
+// handle closes -- a status reader or a waiter could keep the lock name
+// blocked after its release. So the file is first renamed away, to a name of
+// its own in the same directory, and deleted there: the lock name is free the
+// moment the rename returns. The renamed file disappears when its last
+// handle closes (every handle we delete through is delete-on-close).
+#include <cstdio>
+
+#include "win32_io.hpp"
+
+namespace uuid_filelock::detail {
+namespace {
+
+// Unique while the file exists: its own file id.
+std::wstring graveyard_name(const std::filesystem::path& lock_path, const file_identity& identity,
+                            int attempt) {
+  wchar_t name[96];
+  std::swprintf(name, sizeof name / sizeof name[0], L".uuid-filelock-%llx-%d.released",
+                static_cast<unsigned long long>(identity.file_id), attempt);
+  return win32::native_path(lock_path.parent_path() / name);
+}
+
+// Moves an open, delete-on-close file off the lock name. Best effort: if the
+// rename fails, the file still goes when its handles close.
+void rename_away(HANDLE file, const std::filesystem::path& lock_path) {
+  win32::file_info info;
+  if (!win32::query_file(file, info)) return;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::error_code ignored;
+    if (win32::rename_without_replacing(file, graveyard_name(lock_path, info.identity, attempt),
+                                        ignored) != win32::rename_result::target_exists)
+      return;
+  }
+}
+
+}  // namespace
+
+bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_code& ec) noexcept {
+  ec.clear();
+  try {
+    // Delete-on-close from the start: even if this process dies right after
+    // the rename, the file does not outlive it.
+    const file_handle file = win32::adopt(win32::open_file(
+        win32::native_path(lock_path), DELETE | FILE_READ_ATTRIBUTES, win32::kShareAll,
+        OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_DELETE_ON_CLOSE));
+    if (!file.is_open()) {
+      const DWORD error = ::GetLastError();
+      // A sharing violation means a process holds the file open without
+      // sharing deletion: its holder is alive, the file is not stale.
+      if (error != ERROR_FILE_NOT_FOUND && error != ERROR_PATH_NOT_FOUND &&
+          error != ERROR_SHARING_VIOLATION && !win32::last_error_is_delete_pending())
+        ec = win32::error_from(error);
+      return false;
+    }
+    rename_away(win32::handle_of(file), lock_path);
+    return true;
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return false;
+  }
+}
+
+bool release_lock_file(const std::filesystem::path& lock_path, const file_handle& held, bool,
+                       std::error_code& ec) noexcept {
+  ec.clear();
+  // Through our own handle, so exactly our file moves, wherever it is; it was
+  // opened delete-on-close and goes when the caller closes that handle.
+  try {
+    rename_away(win32::handle_of(held), lock_path);
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace uuid_filelock::detail
