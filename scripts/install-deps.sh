@@ -4,7 +4,10 @@
 #   scripts/install-deps.sh [EXTRA_PACKAGE...]
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev libbenchmark-dev "$@")
+# The Windows leg cross-compiles with MinGW-w64 and runs under Wine;
+# googletest (the sources, pulled in by libgtest-dev) is built for it.
+packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
+  googletest g++-mingw-w64-x86-64-posix wine wine64 "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then builds and runs every
 # test under the developer preset (GCC, warnings as errors), the Clang preset,
-# the preset with the advisory fast path compiled out and the
-# AddressSanitizer+UndefinedBehaviorSanitizer preset; and checks that the
-# benchmarks still build (they are run by scripts/bench.sh, not here).
-#   scripts/test.sh [PRESET...]     (default: dev clang no-advisory asan-ubsan)
+# the preset with the advisory fast path compiled out, the
+# AddressSanitizer+UndefinedBehaviorSanitizer preset and the Windows backend
+# (MinGW-w64 cross build, run under Wine); and checks that the benchmarks
+# still build (they are run by scripts/bench.sh, not here).
+#   scripts/test.sh [PRESET...]  (default: dev clang no-advisory asan-ubsan mingw-wine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(dev clang no-advisory asan-ubsan)
+[ ${#presets[@]} -gt 0 ] || presets=(dev clang no-advisory asan-ubsan mingw-wine)
 for preset in "${presets[@]}"; do
   echo "== preset $preset"
   cmake --workflow --preset "$preset" --fresh
