@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "../src/common/record.hpp"
 #include "support/fake_backend.hpp"
@@ -21,7 +22,8 @@ class Protocol : public ::testing::Test {
   void SetUp() override { test::reset_fake_fs(); }
   void TearDown() override { test::reset_fake_fs(); }
 
-  const std::string path_ = "/fake/app.lock";
+  // Absolute on every OS, as the lock makes it (on Windows with a drive).
+  const std::string path_ = std::filesystem::absolute("/fake/app.lock").string();
   options fast() const {
     options opts;
     opts.retry_interval = 1ms;

@@ -2,16 +2,14 @@
 // taken over, and which are respected. Records are written by hand here, as
 // another implementation (or a crashed process) would have left them.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <string>
 
 #include "../src/common/backend.hpp"
 #include "support/child_process.hpp"
 #include "support/fast_path_param.hpp"
+#include "support/process_probe.hpp"
 #include "support/temp_dir.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
 
@@ -45,19 +43,13 @@ std::string record_text(const RecordFields& f) {
          "\nacquired_at=2026-01-01T00:00:00.000000Z\n";
 }
 
-// Field 22 of /proc/<pid>/stat, counted after the command name's ')'.
-std::uint64_t start_time_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(in, line);
-  std::string rest = line.substr(line.rfind(')') + 2);
-  for (int field = 3; field < 22; ++field) rest = rest.substr(rest.find(' ') + 1);
-  return std::stoull(rest);
+ChildProcess sleeper(const char* seconds) {
+  return ChildProcess({sibling_program(UUID_FILELOCK_LOCK_WORKER), "sleep", seconds});
 }
 
-pid_t dead_pid() {
-  ChildProcess child({"/bin/true"});
-  child.wait();
+std::uint64_t dead_pid() {
+  ChildProcess child = sleeper("0");
+  EXPECT_EQ(child.wait(), 0);
   return child.pid();
 }
 
@@ -89,41 +81,44 @@ class StaleRecord : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(StaleRecord, DeadPidOnThisBootIsTakenOver) {
-  write(record_text(here(static_cast<std::uint64_t>(dead_pid()), 1)));
+  write(record_text(here(dead_pid(), 1)));
   EXPECT_TRUE(taken_over());
 }
 
 TEST_P(StaleRecord, DeadAdvisoryHolderIsTakenOver) {
-  RecordFields fields = here(static_cast<std::uint64_t>(dead_pid()), 1);
+  RecordFields fields = here(dead_pid(), 1);
   fields.advisory = true;  // its advisory lock died with it
   write(record_text(fields));
   EXPECT_TRUE(taken_over());
 }
 
 TEST_P(StaleRecord, LiveProcessIsRespected) {
-  ChildProcess live({"/bin/sleep", "60"});
-  const auto pid = static_cast<std::uint64_t>(live.pid());
-  write(record_text(here(pid, start_time_of(live.pid()))), 3600s);
+  ChildProcess live = sleeper("60");
+  const std::uint64_t start = process_start_time(live.pid());
+  ASSERT_NE(start, 0u);
+  write(record_text(here(live.pid(), start)), 3600s);
   EXPECT_FALSE(taken_over());
-  EXPECT_EQ(read_file(lock_), record_text(here(pid, start_time_of(live.pid()))));
+  EXPECT_EQ(read_file(lock_), record_text(here(live.pid(), start)));
 }
 
 TEST_P(StaleRecord, ReusedPidOfAnotherLiveProcessIsTakenOver) {
-  ChildProcess live({"/bin/sleep", "60"});
+  ChildProcess live = sleeper("60");
+  const std::uint64_t start = process_start_time(live.pid());
+  ASSERT_NE(start, 0u);
   // The pid runs, but it is a process that started at another time.
-  write(record_text(here(static_cast<std::uint64_t>(live.pid()), start_time_of(live.pid()) + 1)));
+  write(record_text(here(live.pid(), start + 1)));
   EXPECT_TRUE(taken_over());
 }
 
 TEST_P(StaleRecord, EarlierBootOfThisMachineIsTakenOver) {
-  RecordFields fields = here(static_cast<std::uint64_t>(::getpid()), 1);
+  RecordFields fields = here(current_process_id(), 1);
   fields.boot = "00000000-0000-0000-0000-000000000000";
   write(record_text(fields));
   EXPECT_TRUE(taken_over());
 }
 
 TEST_P(StaleRecord, AnotherHostIsRespectedUntilStaleAfter) {
-  RecordFields fields = here(static_cast<std::uint64_t>(dead_pid()), 1);
+  RecordFields fields = here(dead_pid(), 1);
   fields.host = "elsewhere";
   fields.machine = "other-machine";
   fields.boot = "11111111-1111-1111-1111-111111111111";
@@ -137,7 +132,7 @@ TEST_P(StaleRecord, AnotherHostIsRespectedUntilStaleAfter) {
 }
 
 TEST_P(StaleRecord, AnotherPidNamespaceIsRespected) {
-  RecordFields fields = here(static_cast<std::uint64_t>(dead_pid()), 1);
+  RecordFields fields = here(dead_pid(), 1);
   fields.pidns = "pid:[1]";  // its pids are not ours to look up
   write(record_text(fields), 3600s);
   EXPECT_FALSE(taken_over());
@@ -171,7 +166,7 @@ TEST_P(StaleRecord, FutureTimestampCannotKeepAGarbageRecordAlive) {
 }
 
 TEST_P(StaleRecord, FutureTimestampOnADeadHoldersRecordIsTakenOver) {
-  write(record_text(here(static_cast<std::uint64_t>(dead_pid()), 1)), -600s);
+  write(record_text(here(dead_pid(), 1)), -600s);
   EXPECT_TRUE(taken_over());
 }
 

@@ -2,18 +2,22 @@
 // at the latest: a test never leaves a process behind.
 #pragma once
 
-#include <sys/types.h>
-
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace uuid_filelock::test {
 
+// Wide enough for a pid_t and a Windows process id alike.
+using process_id = std::uint64_t;
+
 class ChildProcess {
  public:
-  // Starts `args` (args[0] is the executable). With pipe_stdin the child's
-  // standard input is a pipe that close_stdin() closes (a start barrier: the
-  // child reads it until EOF); with pipe_stdout its output can be read.
+  // Starts `args` (args[0] is the executable, see sibling_program). With
+  // pipe_stdin the child's standard input is a pipe that close_stdin() closes
+  // (a start barrier: the child reads it until EOF); with pipe_stdout its
+  // output can be read. The child inherits no other handle of the test's.
   explicit ChildProcess(std::vector<std::string> args, bool pipe_stdin = false,
                         bool pipe_stdout = false);
   ~ChildProcess();
@@ -22,22 +26,28 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
   ChildProcess& operator=(ChildProcess&&) = delete;
 
-  pid_t pid() const { return pid_; }
-  // One line of the child's output, without the newline ("" at EOF).
+  process_id pid() const;
+  // One line of the child's output, without the line end ("" at EOF).
   std::string read_line();
   void close_stdin();
-  void kill(int signal);
-  // Waits for the child to end; returns the raw waitpid status.
+  // Ends the child at once, without running any of its code: SIGKILL on
+  // POSIX, TerminateProcess on Windows.
+  void terminate();
+  // Waits for the child to end; its exit code, or kTerminated.
   int wait();
 
+  // What wait() returns for a child ended by terminate() (or by SIGKILL from
+  // elsewhere): no exit code of a worker.
+  static constexpr int kTerminated = -9;
+
  private:
-  pid_t pid_ = -1;
-  int stdin_ = -1;
-  int stdout_ = -1;
-  bool reaped_ = false;
+  struct Native;
+  std::unique_ptr<Native> native_;
 };
 
-// The exit code of a child that exited, or -signal if a signal killed it.
-int exit_code(int wait_status);
+// Where a program built beside the tests is, from the path the build gave
+// it: that path on POSIX; on Windows the program of that name in the running
+// test binary's own directory (a cross build's paths are the build machine's).
+std::string sibling_program(const std::string& built_path);
 
 }  // namespace uuid_filelock::test

@@ -1,8 +1,6 @@
 #include "counter_cycles.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -11,27 +9,42 @@
 namespace uuid_filelock::test {
 namespace {
 
-// Plain syscalls, no buffering: what one holder wrote is what the next reads.
+// Reopened each time and closed before the lock is released: what one holder
+// wrote is what the next one reads, in whichever process.
 bool increment(const std::filesystem::path& counter) {
-  const int fd = ::open(counter.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  char buf[32] = {};
-  const ssize_t got = ::pread(fd, buf, sizeof buf - 1, 0);
-  const long next = (got > 0 ? std::stol(std::string(buf, static_cast<size_t>(got))) : 0) + 1;
-  const std::string text = std::to_string(next);
-  const bool ok = got >= 0 && ::ftruncate(fd, 0) == 0 &&
-                  ::pwrite(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size());
-  return ::close(fd) == 0 && ok;
+  long value = 0;
+  std::error_code ec;
+  if (std::filesystem::exists(counter, ec)) {
+    std::ifstream in(counter);
+    if (!(in >> value)) return false;
+  } else if (ec) {
+    return false;
+  }
+  std::ofstream out(counter, std::ios::trunc);
+  out << value + 1;
+  out.close();
+  return !out.fail();
+}
+
+// Creating a directory is atomic and exclusive on every OS: a second holder
+// inside at the same time fails to create it.
+CycleStatus enter(const std::filesystem::path& witness) {
+  std::error_code ec;
+  if (std::filesystem::create_directory(witness, ec)) return kCyclesOk;
+  return ec ? kIoFailure : kTwoHolders;
+}
+
+CycleStatus leave(const std::filesystem::path& witness) {
+  std::error_code ec;
+  return std::filesystem::remove(witness, ec) ? kCyclesOk : kIoFailure;
 }
 
 }  // namespace
 
 CycleStatus critical_section(const std::filesystem::path& witness, std::chrono::nanoseconds hold) {
-  const int fd = ::open(witness.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return errno == EEXIST ? kTwoHolders : kIoFailure;
-  ::close(fd);
+  if (const CycleStatus entered = enter(witness); entered != kCyclesOk) return entered;
   if (hold > std::chrono::nanoseconds::zero()) std::this_thread::sleep_for(hold);
-  return ::unlink(witness.c_str()) == 0 ? kCyclesOk : kIoFailure;
+  return leave(witness);
 }
 
 CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
@@ -46,12 +59,9 @@ CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
     } catch (const std::system_error&) {
       return kLockFailure;
     }
-    const int witness =
-        ::open(files.witness.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (witness < 0) return errno == EEXIST ? kTwoHolders : kIoFailure;
-    ::close(witness);
+    if (const CycleStatus entered = enter(files.witness); entered != kCyclesOk) return entered;
     if (!increment(files.counter)) return kIoFailure;
-    if (::unlink(files.witness.c_str()) != 0) return kIoFailure;
+    if (leave(files.witness) != kCyclesOk) return kIoFailure;
     std::error_code ec;
     lock.release(ec);
     if (ec) return ec == errc::lock_lost ? kLockLost : kLockFailure;
@@ -60,12 +70,10 @@ CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
 }
 
 long read_counter(const std::filesystem::path& counter) {
-  const int fd = ::open(counter.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  char buf[32] = {};
-  const ssize_t got = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  return got > 0 ? std::stol(std::string(buf, static_cast<size_t>(got))) : 0;
+  std::ifstream in(counter);
+  long value = -1;
+  if (!in) return -1;
+  return in >> value ? value : 0;
 }
 
 }  // namespace uuid_filelock::test

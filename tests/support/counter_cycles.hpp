@@ -10,7 +10,7 @@ namespace uuid_filelock::test {
 struct CycleFiles {
   std::filesystem::path lock;
   std::filesystem::path counter;  // decimal count; a lost update shows as a short count
-  std::filesystem::path witness;  // created O_EXCL inside the section: must never exist already
+  std::filesystem::path witness;  // created exclusively inside the section: never exists already
 };
 
 enum CycleStatus : int {

@@ -2,26 +2,25 @@
 //   lock_worker cycles LOCK COUNTER WITNESS CYCLES RETRY_US ADVISORY
 //       lock/increment/unlock cycles; exits with a CycleStatus
 //   lock_worker hold LOCK ADVISORY [exec|fork]
-//       takes the lock, optionally starts a child that outlives it (`sleep
-//       600` through exec, or a fork()ed copy of itself that sleeps), prints
-//       "held CHILD_PID" and waits to be killed
+//       takes the lock, optionally starts a child that outlives it (see
+//       outliving_child.hpp), prints "held CHILD_PID" and waits to be killed
 //   lock_worker race LOCK WITNESS ADVISORY
 //       waits for EOF on stdin (the start barrier), takes the lock, proves
 //       exclusion with the witness, releases; exits with a CycleStatus
 //   lock_worker try LOCK
 //       one try_lock: exits 0 if the lock was held by someone, 1 if it was free
-#include <spawn.h>
-#include <unistd.h>
-
+//   lock_worker sleep SECONDS
+//       a process that merely lives that long, then exits 0
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "counter_cycles.hpp"
+#include "outliving_child.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -35,29 +34,20 @@ options with_advisory(const char* flag) {
   return opts;
 }
 
+[[noreturn]] void sleep_forever() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
 int hold(const char* lock_path, const char* advisory, const std::string& child_kind) {
   UUIDFileLock lock(lock_path, with_advisory(advisory));
   lock.acquire();
-  pid_t child = 0;
-  if (child_kind == "fork") {
-    child = ::fork();
-    if (child == 0) {
-      ::sleep(600);
-      std::_Exit(0);
-    }
-  } else if (child_kind == "exec") {
-    char sleep_path[] = "/bin/sleep";
-    char seconds[] = "600";
-    char* argv[] = {sleep_path, seconds, nullptr};
-    if (::posix_spawn(&child, sleep_path, nullptr, nullptr, argv, environ) != 0) return 5;
-  }
+  const std::uint64_t child = child_kind.empty() ? 0 : start_outliving_child(child_kind);
   std::cout << "held " << child << std::endl;
-  for (;;) ::pause();
+  sleep_forever();
 }
 
 int race(const char* lock_path, const char* witness, const char* advisory) {
-  char byte = 0;
-  while (::read(0, &byte, 1) > 0) {
+  while (std::fgetc(stdin) != EOF) {
   }
   options opts = with_advisory(advisory);
   opts.timeout = std::chrono::seconds(60);
@@ -96,6 +86,10 @@ int main(int argc, char** argv) {
     }
     if (mode == "race" && argc == 5) return race(argv[2], argv[3], argv[4]);
     if (mode == "try" && argc == 3) return try_once(argv[2]);
+    if (mode == "sleep" && argc == 3) {
+      std::this_thread::sleep_for(std::chrono::seconds(std::atol(argv[2])));
+      return 0;
+    }
   } catch (const std::exception& e) {
     std::cerr << "lock_worker: " << e.what() << "\n";
     return 2;

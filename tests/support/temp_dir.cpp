@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <stdexcept>
+
+#include "long_path.hpp"
+#include "shared_reader.hpp"
 
 namespace uuid_filelock::test {
 
@@ -20,25 +22,13 @@ TempDir::TempDir() {
   throw std::runtime_error("cannot create a temporary directory");
 }
 
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
+TempDir::~TempDir() { remove_tree(path_); }
 
 std::set<std::string> TempDir::entries_of(const std::filesystem::path& directory) {
-  std::set<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
-    names.insert(entry.path().filename().string());
-  }
-  return names;
+  return entry_names(directory);
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+std::string read_file(const std::filesystem::path& path) { return SharedReader(path).read_all(); }
 
 void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -16,7 +16,8 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-  // Names of the entries in the directory, to prove nothing was left behind.
+  // Names (UTF-8) of the entries in the directory, to prove nothing was left
+  // behind.
   std::set<std::string> entries() const { return entries_of(path_); }
   static std::set<std::string> entries_of(const std::filesystem::path& directory);
 
@@ -24,6 +25,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Reads as another program may while the file is a held lock (SharedReader);
+// "" if it cannot be opened.
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 

@@ -1,0 +1,39 @@
+// posix_only_test.cpp's cases on Windows: skipped, each with why.
+#include <gtest/gtest.h>
+
+#include "fixtures.hpp"
+
+namespace uuid_filelock {
+namespace {
+
+TEST_F(Lock, ModeIsAppliedExactlyDespiteTheUmask) {
+  GTEST_SKIP() << "Windows has no mode bits and no umask: the lock file inherits its "
+                  "directory's ACL and options::mode is ignored";
+}
+
+TEST_F(Errors, PermissionDenied) {
+  GTEST_SKIP() << "a directory this process cannot write to is made with an ACL on Windows, and "
+                  "Wine does not enforce ACLs";
+}
+
+TEST_F(Errors, ReadOnlyFilesystem) {
+  GTEST_SKIP() << "mounts a read-only tmpfs in a private mount namespace; Windows has no "
+                  "per-process mounts";
+}
+
+TEST_F(Errors, DiskFullFailsAndLeavesNoTempFile) {
+  GTEST_SKIP() << "mounts a 64 KiB tmpfs in a private mount namespace; Windows has no "
+                  "per-process mounts";
+}
+
+TEST_F(Errors, FifoAtTheLockPathDoesNotBlock) {
+  GTEST_SKIP() << "Windows has no FIFOs in the filesystem; its counterpart, a device name at the "
+                  "lock path, is Errors.DeviceNameAtTheLockPathIsRefused";
+}
+
+TEST_F(Errors, SocketAtTheLockPath) {
+  GTEST_SKIP() << "a Unix-domain socket bound to a path is POSIX's (Wine has no AF_UNIX)";
+}
+
+}  // namespace
+}  // namespace uuid_filelock
