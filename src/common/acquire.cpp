@@ -233,11 +233,15 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       // Many contenders may see the same dead holder at once; the break is
       // arbitrated so that the file is removed once, and the path then goes
       // to whoever publishes first.
-      const bool broken = detail::break_stale_lock(path_, holder, options_, ec);
+      const detail::break_outcome broken = detail::break_stale_lock(path_, holder, options_, ec);
       if (ec) return false;
-      if (!broken) sleep_until_at_most(1ms, deadline);  // another breaker is at work
-      if (!retry_now()) return false;
-      continue;
+      if (broken != detail::break_outcome::holder_alive) {
+        if (broken == detail::break_outcome::breaker_busy) sleep_until_at_most(1ms, deadline);
+        if (!retry_now()) return false;
+        continue;
+      }
+      // The OS proved the holder alive after all: wait for it like any
+      // live holder (retrying at once would spin).
     }
 
     // A live holder we cannot wait on: poll, jittered so that contenders

@@ -40,22 +40,28 @@ std::filesystem::path marker_for(const std::filesystem::path& lock_path,
 
 }  // namespace
 
-bool break_stale_lock(const std::filesystem::path& lock_path, const lock_file_snapshot& stale,
-                      const options& opts, std::error_code& ec) {
+break_outcome break_stale_lock(const std::filesystem::path& lock_path,
+                               const lock_file_snapshot& stale, const options& opts,
+                               std::error_code& ec) {
   options marker_options = opts;
   marker_options.timeout.reset();
   marker_options.durability = durability_level::none;
   UUIDFileLock marker(marker_for(lock_path, stale.identity), marker_options);
-  if (!marker.try_lock(ec)) return false;
+  if (!marker.try_lock(ec)) return break_outcome::breaker_busy;
 
+  break_outcome outcome = break_outcome::gone;
   const lock_file_snapshot now = read_lock_file(lock_path, max_record_bytes, false, ec);
   if (!ec && now.exists && now.identity == stale.identity && now.bytes == stale.bytes &&
-      now.truncated == stale.truncated) {
-    remove_lock_file(lock_path, opts.durability == durability_level::file_and_directory, ec);
+      now.truncated == stale.truncated &&
+      !remove_lock_file(lock_path, opts.durability == durability_level::file_and_directory, ec) &&
+      !ec && path_names(lock_path, stale.identity, ec)) {
+    // Still there after a removal that removed nothing: a process keeps it
+    // open without sharing deletion, so its holder lives (Windows).
+    outcome = break_outcome::holder_alive;
   }
   std::error_code marker_error;
   marker.release(marker_error);
-  return !ec;
+  return outcome;
 }
 
 }  // namespace uuid_filelock::detail

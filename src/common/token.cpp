@@ -7,9 +7,11 @@
 namespace uuid_filelock::detail {
 
 std::string new_token() {
-  // random_generator_pure: no seeded state to duplicate across fork().
-  thread_local boost::uuids::random_generator_pure generate;
   try {
+    // random_generator_pure: no seeded state to duplicate across fork().
+    // Constructed inside the try: on Windows its constructor opens the
+    // BCrypt provider and may throw entropy_error too.
+    thread_local boost::uuids::random_generator_pure generate;
     return boost::uuids::to_string(generate());
   } catch (const boost::uuids::entropy_error& e) {
     throw std::system_error(static_cast<int>(e.errcode()), std::system_category(),

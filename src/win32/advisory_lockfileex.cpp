@@ -29,8 +29,8 @@ namespace win32 {
 bool take_exclusive_advisory_lock(HANDLE file) noexcept {
   OVERLAPPED range = lock_range();
   // The file is new and unpublished: nobody else can hold a lock on it.
-  return ::LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0,
-                      &range) != FALSE;
+  return ::LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &range) !=
+         FALSE;
 }
 
 }  // namespace win32

@@ -45,16 +45,15 @@ std::string machine_id() {
   wchar_t guid[64];
   DWORD bytes = sizeof guid;
   if (::RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", L"MachineGuid",
-                     RRF_RT_REG_SZ | RRF_SUBKEY_WOW6464KEY, nullptr, guid,
-                     &bytes) != ERROR_SUCCESS)
+                     RRF_RT_REG_SZ | RRF_SUBKEY_WOW6464KEY, nullptr, guid, &bytes) != ERROR_SUCCESS)
     return {};
   return to_utf8(guid, -1).c_str();  // drop the terminating NUL WideCharToMultiByte counts
 }
 
 // Changes with every boot: the BootId counter Windows 8 and later keep, else
-// the kernel's boot time. Never derived from the tick count, which drifts
-// against the clock and would make a live holder look like one of another
-// boot.
+// the kernel's boot time (minus the clock changes since). Never derived from
+// the tick count, which drifts against the clock and would make a live
+// holder look like one of another boot.
 std::string boot_id() {
   DWORD counter = 0;
   DWORD bytes = sizeof counter;
@@ -66,10 +65,13 @@ std::string boot_id() {
   const auto query = reinterpret_cast<nt_query_system_information>(reinterpret_cast<void*>(
       ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation")));
   time_of_day_information info{};
-  if (query != nullptr &&
-      query(kSystemTimeOfDayInformation, &info, sizeof info, nullptr) >= 0 &&
-      info.boot_time.QuadPart != 0)
-    return "boottime-" + std::to_string(info.boot_time.QuadPart);
+  if (query != nullptr && query(kSystemTimeOfDayInformation, &info, sizeof info, nullptr) >= 0 &&
+      info.boot_time.QuadPart != 0) {
+    // Setting the clock moves BootTime and accumulates the move in
+    // BootTimeBias; their difference stays put for the whole boot.
+    return "boottime-" + std::to_string(static_cast<std::uint64_t>(info.boot_time.QuadPart) -
+                                        info.boot_time_bias);
+  }
   return {};
 }
 
@@ -115,11 +117,17 @@ process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexce
                                                    : process_state::unknown;
   }
   // An exited process lingers while anyone holds a handle to it; it is gone.
-  // A pid reused by another process shows another creation time.
+  // A pid reused by another process shows another creation time; a time we
+  // cannot read proves nothing.
+  const std::uint64_t created = creation_time(process);
   process_state state = process_state::running;
-  if (::WaitForSingleObject(process, 0) == WAIT_OBJECT_0 ||
-      creation_time(process) != start_time)
+  if (::WaitForSingleObject(process, 0) == WAIT_OBJECT_0) {
     state = process_state::gone;
+  } else if (created == 0 || start_time == 0) {
+    state = process_state::unknown;
+  } else if (created != start_time) {
+    state = process_state::gone;
+  }
   ::CloseHandle(process);
   return state;
 }

@@ -67,8 +67,8 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
     // the temporary name too long. The tag (the acquisition's UUID) makes it
     // unique. POSIX permission bits (settings.mode) have no equivalent: the
     // file inherits the directory's ACL.
-    prepared.temp_path = lock_path.parent_path() /
-                         (".uuid-filelock-" + std::string(unique_tag) + ".tmp");
+    prepared.temp_path =
+        lock_path.parent_path() / (".uuid-filelock-" + std::string(unique_tag) + ".tmp");
     prepared.file = win32::adopt(win32::open_file(
         win32::native_path(prepared.temp_path), GENERIC_READ | GENERIC_WRITE | DELETE,
         FILE_SHARE_READ, CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE));
@@ -110,8 +110,12 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
   }
   const HANDLE file = handle_of(prepared.file);
   switch (win32::rename_without_replacing(file, target, ec)) {
-    case win32::rename_result::renamed:
+    case win32::rename_result::renamed: {
       prepared.temp_path.clear();
+      // Looked up again: FAT and exFAT derive the id from the directory
+      // entry, which the rename may have moved.
+      win32::file_info info;
+      if (win32::query_file(file, info)) prepared.identity = info.identity;
       // NTFS journals the rename; flushing the file also commits its
       // metadata, the nearest Windows has to syncing the directory.
       if (settings.sync_directory && !::FlushFileBuffers(file)) {
@@ -123,6 +127,7 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
         prepared = prepared_record{};
       }
       return publish_outcome::published;
+    }
     case win32::rename_result::target_exists:
     case win32::rename_result::failed:
       break;

@@ -20,9 +20,16 @@ std::error_code read_bounded(HANDLE file, std::size_t max_bytes, lock_file_snaps
     OVERLAPPED at{};
     at.Offset = static_cast<DWORD>(filled);
     DWORD got = 0;
-    if (!::ReadFile(file, &snapshot.bytes[filled], static_cast<DWORD>(want - filled), &got, &at)) {
-      if (::GetLastError() == ERROR_HANDLE_EOF) break;
-      return win32::last_error();
+    int attempt = 0;
+    while (
+        !::ReadFile(file, &snapshot.bytes[filled], static_cast<DWORD>(want - filled), &got, &at)) {
+      const DWORD error = ::GetLastError();
+      if (error == ERROR_HANDLE_EOF) break;
+      // Range locks are mandatory on Windows: someone else's lock on the
+      // record's bytes fails reads until it goes.
+      if (!win32::is_transient(error) || ++attempt >= win32::kTransientAttempts)
+        return win32::error_from(error);
+      win32::pause_after_transient(attempt - 1);
     }
     if (got == 0) break;
     filled += got;
@@ -115,9 +122,9 @@ bool path_names(const std::filesystem::path& lock_path, const file_identity& ide
   ec.clear();
   try {
     // Attributes only: opens even what is locked or shared restrictively.
-    const file_handle file = win32::adopt(win32::open_file(
-        win32::native_path(lock_path), FILE_READ_ATTRIBUTES, win32::kShareAll, OPEN_EXISTING,
-        win32::kOpenAsIs));
+    const file_handle file =
+        win32::adopt(win32::open_file(win32::native_path(lock_path), FILE_READ_ATTRIBUTES,
+                                      win32::kShareAll, OPEN_EXISTING, win32::kOpenAsIs));
     if (!file.is_open()) {
       const DWORD error = ::GetLastError();
       if (error != ERROR_FILE_NOT_FOUND && error != ERROR_PATH_NOT_FOUND &&

@@ -63,8 +63,8 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_c
   }
 }
 
-bool release_lock_file(const std::filesystem::path& lock_path, const file_handle& held, bool,
-                       std::error_code& ec) noexcept {
+bool release_lock_file(const std::filesystem::path& lock_path, const file_handle& held,
+                       bool sync_directory, std::error_code& ec) noexcept {
   ec.clear();
   // Through our own handle, so exactly our file moves, wherever it is; it was
   // opened delete-on-close and goes when the caller closes that handle.
@@ -74,6 +74,8 @@ bool release_lock_file(const std::filesystem::path& lock_path, const file_handle
     ec = std::make_error_code(std::errc::not_enough_memory);
     return false;
   }
+  // Commits the rename's metadata, as after publishing.
+  if (sync_directory && !::FlushFileBuffers(win32::handle_of(held))) ec = win32::last_error();
   return true;
 }
 

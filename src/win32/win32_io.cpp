@@ -45,7 +45,9 @@ std::uint64_t to_u64(DWORD high, DWORD low) {
 
 std::wstring native_path(const std::filesystem::path& path) {
   std::wstring text = path.lexically_normal().make_preferred().native();
-  if (text.size() < kLongPathThreshold || text.rfind(L"\\\\?\\", 0) == 0 || !path.is_absolute())
+  // Already verbatim (\\?\) or a device path (\\.\): left as given.
+  if (text.size() < kLongPathThreshold || text.rfind(L"\\\\?\\", 0) == 0 ||
+      text.rfind(L"\\\\.\\", 0) == 0 || !path.is_absolute())
     return text;
   if (text.rfind(L"\\\\", 0) == 0) return L"\\\\?\\UNC\\" + text.substr(2);
   return L"\\\\?\\" + text;
@@ -63,7 +65,7 @@ bool is_transient(DWORD error) noexcept {
 }
 
 void pause_after_transient(int attempt) noexcept {
-  ::Sleep(static_cast<DWORD>(1) << std::min(attempt, 6));  // 1, 2, 4 ... 64 ms
+  ::Sleep(std::min<DWORD>(static_cast<DWORD>(1) << std::min(attempt, 8), 200));
 }
 
 HANDLE open_file(const std::wstring& path, DWORD access, DWORD share, DWORD disposition,
@@ -78,9 +80,18 @@ bool query_file(HANDLE file, file_info& info) noexcept {
   if (!::GetFileInformationByHandle(file, &by_handle)) return false;
   info.identity = {by_handle.dwVolumeSerialNumber,
                    to_u64(by_handle.nFileIndexHigh, by_handle.nFileIndexLow)};
+  // ReFS ids are 128 bits and the 64-bit index above may repeat there; both
+  // halves are folded in. (NTFS's upper half is zero: the same value.)
+  FILE_ID_INFO id{};
+  if (::GetFileInformationByHandleEx(file, FileIdInfo, &id, sizeof id)) {
+    std::uint64_t halves[2];
+    static_assert(sizeof halves == sizeof id.FileId, "FILE_ID_128 is 16 bytes");
+    std::memcpy(halves, &id.FileId, sizeof halves);
+    info.identity = {id.VolumeSerialNumber, halves[0] ^ halves[1]};
+  }
   info.attributes = by_handle.dwFileAttributes;
-  const std::uint64_t ticks = to_u64(by_handle.ftLastWriteTime.dwHighDateTime,
-                                     by_handle.ftLastWriteTime.dwLowDateTime);
+  const std::uint64_t ticks =
+      to_u64(by_handle.ftLastWriteTime.dwHighDateTime, by_handle.ftLastWriteTime.dwLowDateTime);
   const auto since_unix_epoch = std::chrono::duration<std::int64_t, std::ratio<1, 10000000>>(
       static_cast<std::int64_t>(ticks - kFiletimeToUnixEpoch));
   info.modified = std::chrono::system_clock::time_point(
@@ -126,8 +137,7 @@ rename_result rename_without_replacing(HANDLE file, const std::wstring& target,
   info->FileNameLength = static_cast<DWORD>(name_bytes);
   std::memcpy(info->FileName, target.c_str(), name_bytes);
   for (int attempt = 0;; ++attempt) {
-    if (::SetFileInformationByHandle(file, FileRenameInfo, info,
-                                     static_cast<DWORD>(buffer.size())))
+    if (::SetFileInformationByHandle(file, FileRenameInfo, info, static_cast<DWORD>(buffer.size())))
       return rename_result::renamed;
     const DWORD error = ::GetLastError();
     if (error == ERROR_ALREADY_EXISTS || error == ERROR_FILE_EXISTS)

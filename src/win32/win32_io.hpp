@@ -44,10 +44,11 @@ bool last_error_is_delete_pending() noexcept;
 
 // Antivirus scanners and indexers open new files for a moment, sometimes
 // without sharing them; what they cause is retried a bounded number of times
-// (about half a second in all), never waited out indefinitely.
+// (pauses of 1, 2, 4 ... 128, 200 ms: about half a second in all), never
+// waited out indefinitely.
 bool is_transient(DWORD error) noexcept;
 void pause_after_transient(int attempt) noexcept;
-constexpr int kTransientAttempts = 8;
+constexpr int kTransientAttempts = 10;
 
 HANDLE open_file(const std::wstring& path, DWORD access, DWORD share, DWORD disposition,
                  DWORD flags) noexcept;
