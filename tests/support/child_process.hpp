@@ -17,7 +17,9 @@ class ChildProcess {
   // Starts `args` (args[0] is the executable, see sibling_program). With
   // pipe_stdin the child's standard input is a pipe that close_stdin() closes
   // (a start barrier: the child reads it until EOF); with pipe_stdout its
-  // output can be read. The child inherits no other handle of the test's.
+  // output can be read. No pipe end of another child reaches it; on Windows
+  // it inherits whatever else of the test is inheritable (the library's
+  // handles never are: Crash.ExecedChildNeverInheritsTheLock).
   explicit ChildProcess(std::vector<std::string> args, bool pipe_stdin = false,
                         bool pipe_stdout = false);
   ~ChildProcess();
