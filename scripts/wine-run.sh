@@ -16,8 +16,11 @@ wine=$(command -v wine)
 case "${1:-}" in
   --start)
     mkdir -p "$WINEPREFIX"
-    wineserver -p
-    "$wine" wineboot --init >/dev/null 2>&1 || true
+    # Not given our stdout/stderr: the persistent server outlives this script
+    # and would keep a caller's pipe (CTest's) open. Fails harmlessly when a
+    # server already runs for this prefix.
+    wineserver -p >/dev/null 2>&1 </dev/null || true
+    "$wine" wineboot --init >/dev/null 2>&1 </dev/null || true
     ;;
   --stop)
     wineserver -k 2>/dev/null || true

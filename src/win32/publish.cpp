@@ -63,6 +63,8 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
   ec.clear();
   prepared_record prepared;
   try {
+    ec = win32::check_lock_name(lock_path);
+    if (ec) return prepared;
     // A short fixed-length name: a lock name near the limit must not make
     // the temporary name too long. The tag (the acquisition's UUID) makes it
     // unique. POSIX permission bits (settings.mode) have no equivalent: the
@@ -77,7 +79,13 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
     return prepared_record{};
   }
   if (!prepared.file.is_open()) {
-    ec = last_error();
+    const DWORD error = ::GetLastError();
+    try {
+      ec = error == ERROR_PATH_NOT_FOUND ? win32::path_not_found_error(lock_path)
+                                         : win32::error_from(error);
+    } catch (const std::bad_alloc&) {
+      ec = win32::error_from(error);
+    }
     return prepared_record{};
   }
   const HANDLE file = handle_of(prepared.file);

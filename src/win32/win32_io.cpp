@@ -119,6 +119,27 @@ bool names_a_device(const std::filesystem::path& path) {
          stem[3] >= L'1' && stem[3] <= L'9';
 }
 
+std::error_code check_lock_name(const std::filesystem::path& lock_path) {
+  if (names_a_device(lock_path)) return errc::not_a_regular_file;
+  if (lock_path.filename().native().size() > 255)
+    return std::make_error_code(std::errc::filename_too_long);
+  return {};
+}
+
+std::error_code path_not_found_error(const std::filesystem::path& lock_path) {
+  // The nearest ancestor that exists decides: a file there means the path
+  // runs through a file.
+  for (std::filesystem::path ancestor = lock_path.parent_path();
+       !ancestor.empty() && ancestor != ancestor.parent_path(); ancestor = ancestor.parent_path()) {
+    const DWORD attributes = ::GetFileAttributesW(native_path(ancestor).c_str());
+    if (attributes == INVALID_FILE_ATTRIBUTES) continue;
+    if ((attributes & FILE_ATTRIBUTE_DIRECTORY) == 0)
+      return std::make_error_code(std::errc::not_a_directory);
+    break;
+  }
+  return error_from(ERROR_PATH_NOT_FOUND);
+}
+
 rename_result rename_without_replacing(HANDLE file, const std::wstring& target,
                                        std::error_code& ec) noexcept {
   // FILE_RENAME_INFO ends in a flexible array; the name must also be

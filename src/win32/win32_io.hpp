@@ -68,6 +68,16 @@ std::error_code not_regular_error(DWORD attributes) noexcept;
 // before it happens.
 bool names_a_device(const std::filesystem::path& path);
 
+// What a lock name is wrong with before anything is created: a device name
+// (errc::not_a_regular_file) or a name longer than NTFS's 255 UTF-16 units
+// (which Windows and Wine report as a missing file or path).
+std::error_code check_lock_name(const std::filesystem::path& lock_path);
+
+// ERROR_PATH_NOT_FOUND covers both a missing directory and a file where a
+// directory should be; the latter becomes std::errc::not_a_directory, as on
+// POSIX.
+std::error_code path_not_found_error(const std::filesystem::path& lock_path);
+
 enum class rename_result { renamed, target_exists, failed };
 
 // Renames an open file (through its handle, which needs DELETE access) to
