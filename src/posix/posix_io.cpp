@@ -4,25 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <utility>
 
 #include "../common/backend.hpp"
 #include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock::detail {
-
-file_handle::~file_handle() { close(); }
-
-file_handle::file_handle(file_handle&& other) noexcept
-    : native_(std::exchange(other.native_, invalid)) {}
-
-file_handle& file_handle::operator=(file_handle&& other) noexcept {
-  if (this != &other) {
-    close();
-    native_ = std::exchange(other.native_, invalid);
-  }
-  return *this;
-}
 
 void file_handle::close() noexcept {
   // Not retried on EINTR: Linux has released the descriptor already.

@@ -3,25 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <cwctype>
-#include <utility>
 #include <vector>
 
 #include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock::detail {
-
-file_handle::~file_handle() { close(); }
-
-file_handle::file_handle(file_handle&& other) noexcept
-    : native_(std::exchange(other.native_, invalid)) {}
-
-file_handle& file_handle::operator=(file_handle&& other) noexcept {
-  if (this != &other) {
-    close();
-    native_ = std::exchange(other.native_, invalid);
-  }
-  return *this;
-}
 
 void file_handle::close() noexcept {
   if (native_ != invalid) ::CloseHandle(win32::handle_of(*this));

@@ -22,13 +22,6 @@ namespace uuid_filelock::detail {
 
 using test::fake_fs;
 
-file_handle::~file_handle() = default;
-file_handle::file_handle(file_handle&& other) noexcept
-    : native_(std::exchange(other.native_, invalid)) {}
-file_handle& file_handle::operator=(file_handle&& other) noexcept {
-  native_ = std::exchange(other.native_, invalid);
-  return *this;
-}
 void file_handle::close() noexcept { native_ = invalid; }
 
 prepared_record::~prepared_record() { fake_fs().temps.erase(temp_path.string()); }

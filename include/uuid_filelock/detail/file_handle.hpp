@@ -11,15 +11,22 @@ class file_handle {
  public:
   file_handle() noexcept = default;
   explicit file_handle(std::intptr_t native) noexcept : native_(native) {}
-  ~file_handle();
-  file_handle(file_handle&& other) noexcept;
-  file_handle& operator=(file_handle&& other) noexcept;
+  ~file_handle() { close(); }
+  file_handle(file_handle&& other) noexcept : native_(other.native_) { other.native_ = invalid; }
+  file_handle& operator=(file_handle&& other) noexcept {
+    if (this != &other) {
+      close();
+      native_ = other.native_;
+      other.native_ = invalid;
+    }
+    return *this;
+  }
   file_handle(const file_handle&) = delete;
   file_handle& operator=(const file_handle&) = delete;
 
   std::intptr_t native() const noexcept { return native_; }
   bool is_open() const noexcept { return native_ != invalid; }
-  void close() noexcept;
+  void close() noexcept;  // the one OS call, defined by the backend
 
   static constexpr std::intptr_t invalid = -1;
 
