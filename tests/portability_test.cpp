@@ -61,7 +61,9 @@ TEST_F(Lock, ReaderKeepingTheFileOpenDoesNotKeepTheNameAfterRelease) {
     const test::SharedReader reader(path_);
     ASSERT_TRUE(reader.is_open());
     holder.release();  // no error: the reader is no reason to fail
-    // The name is free at once, though the reader still has the old file.
+    // The name is free at once, though the reader still has the old file
+    // (a mere delete would leave it "delete pending", its name taken).
+    EXPECT_EQ(dir_.entries().count(path_.filename().string()), 0u);
     UUIDFileLock next(path_, fast());
     ASSERT_TRUE(next.try_lock());
     EXPECT_EQ(read_file(path_).substr(0, 36), next.token());
