@@ -56,6 +56,13 @@ struct options {
   // An empty or unreadable lock file is respected this long (it may be a
   // record being written) and is stale after it.
   std::chrono::nanoseconds unreadable_grace = std::chrono::seconds(10);
+
+  // A lock meant to outlive this process: after UUIDFileLock::detach() the
+  // file stays until release_detached() with its token (or stale_after, or a
+  // forced break_lock()). Its record says so, so that the holder's exit does
+  // not make it stale; it has no advisory lock, and on Windows it is not
+  // delete-on-close.
+  bool detached = false;
 };
 
 }  // namespace uuid_filelock

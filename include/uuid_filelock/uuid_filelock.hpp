@@ -83,6 +83,13 @@ class UUIDFileLock {
     return try_lock_for(deadline - Clock::now(), ec);
   }
 
+  // For a lock acquired with options::detached: leaves the lock file in place
+  // and gives up this object's hold, so that the lock outlives the process;
+  // returns its token, which release_detached() takes. Throws
+  // std::system_error: errc::not_held if not held, and
+  // std::errc::operation_not_permitted without options::detached.
+  std::string detach();
+
   // False in a fork()ed child: the lock stays its parent's.
   bool owns_lock() const noexcept;
   // The UUID of the current acquisition (the lock file's first line), or ""

@@ -41,12 +41,8 @@ struct candidate {
 
 detail::publish_settings settings_of(const options& opts, bool advisory) {
   return {opts.mode, opts.durability != durability_level::none,
-          opts.durability == durability_level::file_and_directory, advisory};
-}
-
-std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified) {
-  const auto now = std::chrono::system_clock::now();
-  return std::chrono::abs(std::chrono::duration_cast<std::chrono::nanoseconds>(now - modified));
+          opts.durability == durability_level::file_and_directory, advisory && !opts.detached,
+          opts.detached};
 }
 
 void sleep_until_at_most(std::chrono::nanoseconds pause, steady::time_point deadline) {
@@ -83,7 +79,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   const auto prepare = [&] {
     next.token = detail::new_token();
     next.record = detail::format_record(next.token, self, settings.advisory,
-                                        std::chrono::system_clock::now());
+                                        std::chrono::system_clock::now(), options_.detached);
     next.prepared = detail::prepare_record(path_, next.record, next.token, settings, ec);
     prepared_at = steady::now();
     if (ec || !settings.advisory || next.prepared.advisory_held) return !ec;
@@ -91,7 +87,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // to the plain protocol for this path, and say so in the record so that
     // nobody waits on a lock that is not there.
     settings.advisory = false;
-    next.record = detail::format_record(next.token, self, false, std::chrono::system_clock::now());
+    next.record = detail::format_record(next.token, self, false, std::chrono::system_clock::now(),
+                                        options_.detached);
     detail::rewrite_record(next.prepared, next.record, settings, ec);
     return !ec;
   };
@@ -101,7 +98,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     if (steady::now() - prepared_at < 1s) return true;
     prepared_at = steady::now();
     next.record = detail::format_record(next.token, self, next.prepared.advisory_held,
-                                        std::chrono::system_clock::now());
+                                        std::chrono::system_clock::now(), options_.detached);
     detail::rewrite_record(next.prepared, next.record, settings, ec);
     return !ec;
   };
@@ -179,7 +176,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
 
     const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
                                         settings.advisory};
-    detail::liveness verdict = detail::judge_holder(record, age_of(holder.modified), self, rules);
+    detail::liveness verdict =
+        detail::judge_holder(record, detail::age_of(holder.modified), self, rules);
 
     if (verdict == detail::liveness::ask_advisory_lock) {
       // The holder took its advisory lock before publishing and keeps it
@@ -207,7 +205,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         // No advisory locks after all: judge the record like any other.
         settings.advisory = false;
         const detail::staleness_rules plain{options_.stale_after, options_.unreadable_grace, false};
-        verdict = detail::judge_holder(record, age_of(holder.modified), self, plain);
+        verdict = detail::judge_holder(record, detail::age_of(holder.modified), self, plain);
       } else if (waited) {
         // Free after a wait: the holder let go, or died. Never trust the
         // inode we locked (it may be unlinked already: the classic

@@ -22,6 +22,7 @@ struct publish_settings {
   bool sync_file;       // flush the record to storage before publishing it
   bool sync_directory;  // flush the directory entry after publishing it
   bool advisory;        // hold an advisory lock on the file from before it is visible
+  bool persistent;      // the file outlives this process (a detached lock)
 };
 
 // A complete record written to a temporary file beside the lock, ready to be

@@ -17,6 +17,11 @@ bool same_machine(const process_identity& holder, const process_identity& self) 
 
 }  // namespace
 
+std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified) {
+  const auto now = std::chrono::system_clock::now();
+  return std::chrono::abs(std::chrono::duration_cast<std::chrono::nanoseconds>(now - modified));
+}
+
 liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
                       const process_identity& self, const staleness_rules& rules) {
   switch (record.type) {
@@ -33,6 +38,9 @@ liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
     case holder_record::kind::full:
       break;
   }
+  // Its process exits by design, and a reboot may be part of the job (an
+  // installer): only the age can retire it.
+  if (record.detached) return older_than(age, rules.stale_after) ? liveness::stale : liveness::live;
   const process_identity& holder = record.holder;
   const bool same_kernel = !holder.boot_id.empty() && holder.boot_id == self.boot_id;
   if (same_kernel) {

@@ -23,6 +23,10 @@ struct staleness_rules {
   bool advisory_usable;  // we may ask advisory locks on this filesystem
 };
 
+// How long ago a file was modified, by this host's clock; a time in the
+// future counts as that far in the past.
+std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified);
+
 // `age` is how long ago the record was last written (a future timestamp
 // counts as old, so a clock jump cannot keep a dead lock alive forever).
 liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,

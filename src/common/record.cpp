@@ -83,7 +83,7 @@ std::string_view next_line(std::string_view& rest) {
 }  // namespace
 
 std::string format_record(std::string_view token, const process_identity& holder, bool advisory,
-                          std::chrono::system_clock::time_point acquired_at) {
+                          std::chrono::system_clock::time_point acquired_at, bool detached) {
   std::string record;
   record.reserve(320);
   record.append(token).append("\n");
@@ -96,6 +96,7 @@ std::string format_record(std::string_view token, const process_identity& holder
   record.append("pidns=").append(one_line(holder.pid_namespace)).append("\n");
   record.append("advisory=").append(advisory ? "1" : "0").append("\n");
   record.append("acquired_at=").append(rfc3339(acquired_at)).append("\n");
+  if (detached) record.append("detached=1\n");
   return record;
 }
 
@@ -135,6 +136,10 @@ holder_record parse_record(std::string_view bytes, bool truncated) {
       record.holder.pid_namespace.assign(value);
     } else if (key == "advisory") {
       record.advisory = value == "1";
+    } else if (key == "detached") {
+      record.detached = value == "1";
+    } else if (key == "acquired_at") {
+      record.acquired_at.assign(value);
     }
   }
   return record;

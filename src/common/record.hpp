@@ -16,8 +16,10 @@ namespace uuid_filelock::detail {
 // Readers never take in more than this; larger files are no record of ours.
 inline constexpr std::size_t max_record_bytes = 4096;
 
+// `detached`: the lock outlives its process by design (the CLI's acquire);
+// the line is written only then, so other records stay as they were.
 std::string format_record(std::string_view token, const process_identity& holder, bool advisory,
-                          std::chrono::system_clock::time_point acquired_at);
+                          std::chrono::system_clock::time_point acquired_at, bool detached = false);
 
 struct holder_record {
   enum class kind {
@@ -29,7 +31,9 @@ struct holder_record {
   kind type = kind::unreadable;
   std::string uuid;  // lower-cased; "" for unreadable records
   process_identity holder;
-  bool advisory = false;  // the holder keeps an advisory lock on the file
+  bool advisory = false;    // the holder keeps an advisory lock on the file
+  bool detached = false;    // the lock outlives its process by design
+  std::string acquired_at;  // RFC 3339, as written; "" if absent
 };
 
 holder_record parse_record(std::string_view bytes, bool truncated);

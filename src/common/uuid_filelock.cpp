@@ -156,6 +156,20 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
   });
 }
 
+std::string UUIDFileLock::detach() {
+  if (!owns_lock())
+    throw std::filesystem::filesystem_error("uuid_filelock: cannot detach", path_, errc::not_held);
+  if (!options_.detached) {
+    // Its record names this process, which would make it stale at our exit.
+    throw std::filesystem::filesystem_error(
+        "uuid_filelock: detach() needs options::detached", path_,
+        std::make_error_code(std::errc::operation_not_permitted));
+  }
+  std::string token = token_;
+  forget();  // closes our handle; the file stays
+  return token;
+}
+
 void UUIDFileLock::unlock() noexcept {
   std::error_code ignored;
   if (owns_lock()) {

@@ -38,8 +38,13 @@ std::error_code write_record(HANDLE file, std::string_view record, bool flush) {
 
 }  // namespace
 
-// The temporary file deletes itself when its handle closes.
-prepared_record::~prepared_record() = default;
+// The temporary file deletes itself when its handle closes, except a
+// detached lock's (no delete-on-close), which is deleted by name.
+prepared_record::~prepared_record() {
+  if (temp_path.empty()) return;
+  file.close();
+  ::DeleteFileW(temp_path.c_str());
+}
 
 prepared_record::prepared_record(prepared_record&& other) noexcept
     : file(std::move(other.file)),
@@ -49,6 +54,10 @@ prepared_record::prepared_record(prepared_record&& other) noexcept
 
 prepared_record& prepared_record::operator=(prepared_record&& other) noexcept {
   if (this != &other) {
+    if (!temp_path.empty()) {
+      file.close();
+      ::DeleteFileW(temp_path.c_str());
+    }
     file = std::move(other.file);
     temp_path = std::exchange(other.temp_path, {});
     identity = other.identity;
@@ -73,7 +82,8 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
         lock_path.parent_path() / (".uuid-filelock-" + std::string(unique_tag) + ".tmp");
     prepared.file = win32::adopt(win32::open_file(
         win32::native_path(prepared.temp_path), GENERIC_READ | GENERIC_WRITE | DELETE,
-        FILE_SHARE_READ, CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE));
+        FILE_SHARE_READ, CREATE_NEW,
+        FILE_ATTRIBUTE_NORMAL | (settings.persistent ? 0 : FILE_FLAG_DELETE_ON_CLOSE)));
   } catch (const std::bad_alloc&) {
     ec = std::make_error_code(std::errc::not_enough_memory);
     return prepared_record{};

@@ -74,6 +74,10 @@ bool release_lock_file(const std::filesystem::path& lock_path, const file_handle
     ec = std::make_error_code(std::errc::not_enough_memory);
     return false;
   }
+  // A detached lock's handle is not delete-on-close: mark it for deletion.
+  FILE_DISPOSITION_INFO dispose{TRUE};
+  ::SetFileInformationByHandle(win32::handle_of(held), FileDispositionInfo, &dispose,
+                               sizeof dispose);
   // Commits the rename's metadata, as after publishing.
   if (sync_directory && !::FlushFileBuffers(win32::handle_of(held))) ec = win32::last_error();
   return true;

@@ -1,0 +1,163 @@
+// The lock seen from outside: status, forced or stale breaking, and release
+// of a detached lock by its token. The judging is acquire's: the same record
+// rules, the same advisory probe, the same arbitrated removal.
+#include "uuid_filelock/inspect.hpp"
+
+#include <cctype>
+#include <new>
+#include <thread>
+
+#include "backend.hpp"
+#include "break_stale_lock.hpp"
+#include "liveness.hpp"
+#include "record.hpp"
+
+namespace uuid_filelock {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::filesystem::path absolute_path(const std::filesystem::path& p) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(p, ec);
+  return ec ? p : absolute;
+}
+
+// Whether the holder of `snapshot` (opened with keep_open) is alive, by
+// acquire's rules. A holder with an advisory lock is asked once, without
+// waiting: free means it released (the file is then gone) or died.
+lock_state judge(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
+                 const detail::holder_record& record, const options& opts, std::error_code& ec) {
+  const bool advisory = opts.advisory && detail::is_local_filesystem(path.parent_path());
+  const std::chrono::nanoseconds age = detail::age_of(snapshot.modified);
+  const detail::process_identity& self = detail::current_process();
+  detail::liveness verdict =
+      detail::judge_holder(record, age, self, {opts.stale_after, opts.unreadable_grace, advisory});
+  if (verdict == detail::liveness::ask_advisory_lock) {
+    switch (detail::wait_for_advisory_lock(snapshot.file, false, ec)) {
+      case detail::advisory_state::held:
+        verdict = detail::liveness::live;
+        break;
+      case detail::advisory_state::free:
+        if (!detail::path_names(path, snapshot.identity, ec)) return lock_state::free;
+        verdict = detail::liveness::stale;
+        break;
+      case detail::advisory_state::unsupported:
+        verdict = detail::judge_holder(record, age, self,
+                                       {opts.stale_after, opts.unreadable_grace, false});
+        break;
+    }
+  }
+  return verdict == detail::liveness::live ? lock_state::held : lock_state::stale;
+}
+
+template <class F>
+auto reporting_errors(std::error_code& ec, F&& step, decltype(step()) failed) noexcept {
+  try {
+    return step();
+  } catch (const std::system_error& e) {
+    ec = e.code();
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+  }
+  return failed;
+}
+
+// Removes exactly the file of `snapshot`, waiting out a concurrent breaker.
+bool remove_judged(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
+                   const options& opts, std::error_code& ec) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    switch (detail::break_stale_lock(path, snapshot, opts, ec)) {
+      case detail::break_outcome::gone:
+        return !ec;
+      case detail::break_outcome::holder_alive:
+        return false;
+      case detail::break_outcome::breaker_busy:
+        if (ec) return false;
+        std::this_thread::sleep_for(1ms);
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+lock_status inspect_lock(const std::filesystem::path& lock_file, const options& opts,
+                         std::error_code& ec) noexcept {
+  ec.clear();
+  return reporting_errors(
+      ec,
+      [&] {
+        lock_status status;
+        const std::filesystem::path path = absolute_path(lock_file);
+        const detail::lock_file_snapshot snapshot =
+            detail::read_lock_file(path, detail::max_record_bytes, true, ec);
+        if (ec || !snapshot.exists) return status;
+        const detail::holder_record record =
+            detail::parse_record(snapshot.bytes, snapshot.truncated);
+        status.uuid = record.uuid;
+        if (record.type == detail::holder_record::kind::full) {
+          status.pid = record.holder.pid;
+          status.host = record.holder.host;
+          status.acquired_at = record.acquired_at;
+          status.detached = record.detached;
+        }
+        status.age = detail::age_of(snapshot.modified);
+        status.state = judge(path, snapshot, record, opts, ec);
+        return status;
+      },
+      lock_status{});
+}
+
+lock_status inspect_lock(const std::filesystem::path& lock_file, const options& opts) {
+  std::error_code ec;
+  lock_status status = inspect_lock(lock_file, opts, ec);
+  if (ec)
+    throw std::filesystem::filesystem_error("uuid_filelock: cannot inspect lock", lock_file, ec);
+  return status;
+}
+
+break_result break_lock(const std::filesystem::path& lock_file, const options& opts, bool force,
+                        std::error_code& ec) noexcept {
+  ec.clear();
+  return reporting_errors(
+      ec,
+      [&] {
+        const std::filesystem::path path = absolute_path(lock_file);
+        const detail::lock_file_snapshot snapshot =
+            detail::read_lock_file(path, detail::max_record_bytes, true, ec);
+        if (ec) return break_result::refused;
+        if (!snapshot.exists) return break_result::nothing;
+        const detail::holder_record record =
+            detail::parse_record(snapshot.bytes, snapshot.truncated);
+        const lock_state state = judge(path, snapshot, record, opts, ec);
+        if (ec) return break_result::refused;
+        if (state == lock_state::free) return break_result::nothing;
+        if (state == lock_state::held && !force) return break_result::refused;
+        return remove_judged(path, snapshot, opts, ec) ? break_result::removed
+                                                       : break_result::refused;
+      },
+      break_result::refused);
+}
+
+bool release_detached(const std::filesystem::path& lock_file, std::string_view token,
+                      const options& opts, std::error_code& ec) noexcept {
+  ec.clear();
+  return reporting_errors(
+      ec,
+      [&] {
+        const std::filesystem::path path = absolute_path(lock_file);
+        const detail::lock_file_snapshot snapshot =
+            detail::read_lock_file(path, detail::max_record_bytes, false, ec);
+        if (ec || !snapshot.exists) return false;
+        // Tokens are compared as the record stores them (lower case).
+        std::string wanted(token);
+        for (char& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (detail::parse_record(snapshot.bytes, snapshot.truncated).uuid != wanted) return false;
+        return remove_judged(path, snapshot, opts, ec);
+      },
+      false);
+}
+
+}  // namespace uuid_filelock
