@@ -17,6 +17,8 @@ message(STATUS "uuid_filelock backend: ${UUID_FILELOCK_BACKEND}")
 
 option(UUID_FILELOCK_ADVISORY "Build the advisory-lock fast path (flock, LockFileEx) under the UUID protocol" ON)
 option(UUID_FILELOCK_BUILD_TESTS "Build the test suite" ${PROJECT_IS_TOP_LEVEL})
+option(UUID_FILELOCK_BUILD_TOOL "Build the uuid-filelock command-line tool (needs CLI11, nlohmann-json)"
+  ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_BUILD_EXAMPLES "Build the examples" ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_BUILD_BENCHMARKS "Build the benchmarks (needs Google Benchmark)" OFF)
 option(UUID_FILELOCK_INSTALL "Generate the install rules" ${PROJECT_IS_TOP_LEVEL})

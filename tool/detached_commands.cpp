@@ -1,0 +1,38 @@
+// A lock held across separate steps of a script or installer: `acquire`
+// leaves it held after the tool exits, `release` takes it back by its token.
+#include <iostream>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "uuid_filelock/inspect.hpp"
+#include "waiting.hpp"
+
+namespace uuid_filelock::tool {
+
+int acquire_command(const settings& s) {
+  options opts = lock_options(s);
+  opts.detached = true;
+  UUIDFileLock lock(s.lock_file, opts);
+  if (const int acquired = acquire_for_tool(lock, s); acquired != kOk) return acquired;
+  std::cout << lock.detach() << std::endl;
+  return kOk;
+}
+
+int release_command(const settings& s, const std::string& token) {
+  std::error_code ec;
+  const bool released = release_detached(s.lock_file, token, lock_options(s), ec);
+  if (ec) {
+    report_error(s.lock_file, ec);
+    return kLockError;
+  }
+  if (!released) {
+    std::cerr << "uuid-filelock: " << s.lock_file.string()
+              << ": no lock with that token; nothing was changed\n";
+    return kRefused;
+  }
+  if (s.level == verbosity::verbose)
+    std::cerr << "uuid-filelock: released " << s.lock_file.string() << "\n";
+  return kOk;
+}
+
+}  // namespace uuid_filelock::tool

@@ -1,0 +1,12 @@
+// A holder described for humans: "held by pid 1234 on host build-7 for 12 s".
+#pragma once
+
+#include <string>
+
+#include "uuid_filelock/inspect.hpp"
+
+namespace uuid_filelock::tool {
+
+std::string describe_holder(const lock_status& status);
+
+}  // namespace uuid_filelock::tool

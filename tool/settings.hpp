@@ -1,0 +1,34 @@
+// What the subcommands have in common: how to wait, how to judge holders,
+// how much to say.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "uuid_filelock/options.hpp"
+
+namespace uuid_filelock::tool {
+
+enum class verbosity { quiet, normal, verbose };
+
+struct settings {
+  std::filesystem::path lock_file;
+  std::optional<double> timeout_seconds;  // none: wait forever; 0: one attempt
+  double retry_interval_seconds = 1.0;
+  std::optional<double> stale_after_seconds;
+  bool advisory = true;
+  verbosity level = verbosity::normal;
+};
+
+std::chrono::nanoseconds seconds_to_duration(double seconds);
+
+// The library options these settings stand for.
+options lock_options(const settings& s);
+
+// One error line on stderr: "uuid-filelock: PATH: what went wrong".
+void report_error(const std::filesystem::path& path, const std::error_code& ec);
+
+}  // namespace uuid_filelock::tool

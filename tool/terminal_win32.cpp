@@ -1,0 +1,13 @@
+#include <windows.h>
+
+#include "terminal.hpp"
+
+namespace uuid_filelock::tool {
+
+// A console answers GetConsoleMode; a pipe or file does not.
+bool stderr_is_terminal() {
+  DWORD mode = 0;
+  return ::GetConsoleMode(::GetStdHandle(STD_ERROR_HANDLE), &mode) != FALSE;
+}
+
+}  // namespace uuid_filelock::tool
