@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
-# The main job: builds the library and its example, then starts several
-# processes that take turns on one lock file and show each hand-over.
-#   scripts/demo.sh [PROCESSES=4]
+# The main job: builds the library and the uuid-filelock tool, then starts
+# several `uuid-filelock run`s at once on one lock file, as independent
+# scripts would. Each one's command prints when it starts and ends its turn:
+# the turns never overlap, and nothing is left behind.
+#   scripts/demo.sh [PROCESSES=4] [ROUNDS=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target take_turns
+cmake --build --preset release --target uuid_filelock_tool take_turns
 
 processes=${1:-4}
+rounds=${2:-3}
+tool=build/release/tool/uuid-filelock
 lock_dir=$(mktemp -d)
 trap 'rm -rf "$lock_dir"' EXIT
-echo "== $processes processes take turns on $lock_dir/demo.lock"
+lock="$lock_dir/demo.lock"
+echo "== $processes scripts x $rounds turns on $lock"
+
+turn='echo "$(date +%T.%3N) worker $0 starts its turn"; sleep 0.2;
+      echo "$(date +%T.%3N) worker $0 ends its turn"'
 pids=()
-for _ in $(seq "$processes"); do
-  build/release/examples/take_turns "$lock_dir/demo.lock" 3 200 &
+for worker in $(seq "$processes"); do
+  (for _ in $(seq "$rounds"); do "$tool" run "$lock" -- sh -c "$turn" "$worker"; done) &
   pids+=($!)
 done
+# A script can look at the lock at any time:
+sleep 0.3
+"$tool" status "$lock" || true
+
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-[ "$status" -eq 0 ] && echo "== all $processes processes done; lock file left behind: $(ls -A "$lock_dir" | wc -l)"
+[ "$status" -eq 0 ] &&
+  echo "== all $processes scripts done; files left in $lock_dir: $(ls -A "$lock_dir" | wc -l)"
 exit "$status"

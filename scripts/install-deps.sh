@@ -6,8 +6,10 @@ set -euo pipefail
 
 # The Windows leg cross-compiles with MinGW-w64 and runs under Wine;
 # googletest (the sources, pulled in by libgtest-dev) is built for it.
+# The command-line tool parses options with CLI11 and writes JSON with
+# nlohmann-json (both header-only).
 packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-  googletest g++-mingw-w64-x86-64-posix wine wine64 "$@")
+  libcli11-dev nlohmann-json3-dev googletest g++-mingw-w64-x86-64-posix wine wine64 "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
