@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,18 @@ class ChildProcess {
   // handles never are: Crash.ExecedChildNeverInheritsTheLock).
   explicit ChildProcess(std::vector<std::string> args, bool pipe_stdin = false,
                         bool pipe_stdout = false);
+  // Where a child's output goes instead of a pipe: files, read once it has
+  // ended. A file has no reader to block and no end that a grandchild keeps
+  // open, so a child that leaves a process behind still finishes. Standard
+  // input is the null device: nothing waits for the test's own.
+  struct OutputFiles {
+    std::filesystem::path out;
+    std::filesystem::path err;
+  };
+  // Starts `args` with stdout and stderr in `files` (created or truncated).
+  // On POSIX the signals a test sends start with their default action, as in
+  // a shell's foreground command, even if the test runner ignores them.
+  ChildProcess(std::vector<std::string> args, const OutputFiles& files);
   ~ChildProcess();
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess(const ChildProcess&) = delete;
@@ -35,7 +48,8 @@ class ChildProcess {
   // Ends the child at once, without running any of its code: SIGKILL on
   // POSIX, TerminateProcess on Windows.
   void terminate();
-  // Waits for the child to end; its exit code, or kTerminated.
+  // Waits for the child to end; its exit code, or kTerminated (on POSIX,
+  // minus the signal number for any signal that ended it).
   int wait();
 
   // What wait() returns for a child ended by terminate() (or by SIGKILL from

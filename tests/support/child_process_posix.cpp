@@ -53,6 +53,45 @@ ChildProcess::ChildProcess(std::vector<std::string> args, bool pipe_stdin, bool 
   if (error != 0) throw std::runtime_error("posix_spawn " + args[0]);
 }
 
+ChildProcess::ChildProcess(std::vector<std::string> args, const OutputFiles& files)
+    : native_(std::make_unique<Native>()) {
+  // Opened here, close-on-exec: only the dup2()ed copies reach the child.
+  const int out = ::open(files.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int err = ::open(files.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0 || err < 0) {
+    if (out >= 0) ::close(out);
+    if (err >= 0) ::close(err);
+    throw std::runtime_error("cannot create " + files.out.string() + " or " + files.err.string());
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out, 1);
+  posix_spawn_file_actions_adddup2(&actions, err, 2);
+  // A runner started in the background (nohup, `cmd &` without job control)
+  // ignores SIGINT or SIGHUP, and ignored signals survive exec.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (const int signal : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE}) sigaddset(&defaults, signal);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int error =
+      ::posix_spawn(&native_->pid, argv[0], &actions, &attributes, argv.data(), environ);
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out);
+  ::close(err);
+  if (error != 0) throw std::runtime_error("posix_spawn " + args[0]);
+}
+
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept = default;
 
 ChildProcess::~ChildProcess() {

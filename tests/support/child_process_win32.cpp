@@ -78,6 +78,37 @@ void make_pipe(HANDLE& read_end, HANDLE& write_end, bool child_reads) {
   ::SetHandleInformation(child_reads ? write_end : read_end, HANDLE_FLAG_INHERIT, 0);
 }
 
+// A file handle the next child inherits; nullptr if it cannot be opened.
+// Shared like a reader of a held lock file: nothing the test does meanwhile
+// is refused.
+HANDLE open_inheritable(const std::wstring& path, DWORD access, DWORD disposition) {
+  SECURITY_ATTRIBUTES inherit{sizeof inherit, nullptr, TRUE};
+  const HANDLE handle =
+      ::CreateFileW(path.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    &inherit, disposition, FILE_ATTRIBUTE_NORMAL, nullptr);
+  return handle == INVALID_HANDLE_VALUE ? nullptr : handle;
+}
+
+// Called with spawn_mutex() held; closes the child's ends in `startup`.
+PROCESS_INFORMATION start_process(const std::vector<std::string>& args, STARTUPINFOW& startup) {
+  std::wstring command_line;
+  for (const std::string& arg : args) append_argument(command_line, widen(arg));
+  const std::wstring application = widen(args.at(0));
+  PROCESS_INFORMATION info{};
+  const BOOL started =
+      ::CreateProcessW(application.c_str(), command_line.data(), nullptr, nullptr,
+                       /*bInheritHandles=*/TRUE, 0, nullptr, nullptr, &startup, &info);
+  const DWORD error = ::GetLastError();
+  close_handle(startup.hStdInput);
+  close_handle(startup.hStdOutput);
+  close_handle(startup.hStdError);
+  if (!started) {
+    throw std::runtime_error("CreateProcessW " + args[0] + ": error " + std::to_string(error));
+  }
+  close_handle(info.hThread);
+  return info;
+}
+
 }  // namespace
 
 struct ChildProcess::Native {
@@ -89,10 +120,6 @@ struct ChildProcess::Native {
 
 ChildProcess::ChildProcess(std::vector<std::string> args, bool pipe_stdin, bool pipe_stdout)
     : native_(std::make_unique<Native>()) {
-  std::wstring command_line;
-  for (const std::string& arg : args) append_argument(command_line, widen(arg));
-  const std::wstring application = widen(args.at(0));
-
   const std::lock_guard<std::mutex> serialised(spawn_mutex());
   STARTUPINFOW startup{};
   startup.cb = sizeof startup;
@@ -109,19 +136,32 @@ ChildProcess::ChildProcess(std::vector<std::string> args, bool pipe_stdin, bool 
   }
   // The worker's diagnostics land in the test's output.
   startup.hStdError = inheritable_copy(::GetStdHandle(STD_ERROR_HANDLE));
-  const BOOL started =
-      ::CreateProcessW(application.c_str(), command_line.data(), nullptr, nullptr,
-                       /*bInheritHandles=*/TRUE, 0, nullptr, nullptr, &startup, &native_->info);
-  const DWORD error = ::GetLastError();
-  close_handle(startup.hStdInput);
-  close_handle(startup.hStdOutput);
-  close_handle(startup.hStdError);
-  if (!started) {
+  try {
+    native_->info = start_process(args, startup);
+  } catch (...) {
     close_handle(native_->stdin_write);
     close_handle(native_->stdout_read);
-    throw std::runtime_error("CreateProcessW " + args[0] + ": error " + std::to_string(error));
+    throw;
   }
-  close_handle(native_->info.hThread);
+}
+
+ChildProcess::ChildProcess(std::vector<std::string> args, const OutputFiles& files)
+    : native_(std::make_unique<Native>()) {
+  const std::lock_guard<std::mutex> serialised(spawn_mutex());
+  STARTUPINFOW startup{};
+  startup.cb = sizeof startup;
+  startup.dwFlags = STARTF_USESTDHANDLES;
+  startup.hStdInput = open_inheritable(L"NUL", GENERIC_READ, OPEN_EXISTING);
+  startup.hStdOutput = open_inheritable(files.out.wstring(), GENERIC_WRITE, CREATE_ALWAYS);
+  startup.hStdError = open_inheritable(files.err.wstring(), GENERIC_WRITE, CREATE_ALWAYS);
+  if (startup.hStdOutput == nullptr || startup.hStdError == nullptr) {
+    close_handle(startup.hStdInput);
+    close_handle(startup.hStdOutput);
+    close_handle(startup.hStdError);
+    throw std::runtime_error("cannot create " + files.out.u8string() + " or " +
+                             files.err.u8string());
+  }
+  native_->info = start_process(args, startup);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept = default;
