@@ -47,6 +47,13 @@ CycleStatus critical_section(const std::filesystem::path& witness, std::chrono::
   return leave(witness);
 }
 
+CycleStatus counted_turn(const std::filesystem::path& counter,
+                         const std::filesystem::path& witness) {
+  if (const CycleStatus entered = enter(witness); entered != kCyclesOk) return entered;
+  if (!increment(counter)) return kIoFailure;
+  return leave(witness) == kCyclesOk ? kCyclesOk : kIoFailure;
+}
+
 CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
                                std::chrono::nanoseconds retry_interval, bool advisory) {
   options opts;
@@ -59,9 +66,9 @@ CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
     } catch (const std::system_error&) {
       return kLockFailure;
     }
-    if (const CycleStatus entered = enter(files.witness); entered != kCyclesOk) return entered;
-    if (!increment(files.counter)) return kIoFailure;
-    if (leave(files.witness) != kCyclesOk) return kIoFailure;
+    if (const CycleStatus turn = counted_turn(files.counter, files.witness); turn != kCyclesOk) {
+      return turn;
+    }
     std::error_code ec;
     lock.release(ec);
     if (ec) return ec == errc::lock_lost ? kLockLost : kLockFailure;

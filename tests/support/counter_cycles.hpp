@@ -28,6 +28,11 @@ CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
 // stay `hold`, leave.
 CycleStatus critical_section(const std::filesystem::path& witness, std::chrono::nanoseconds hold);
 
+// One turn of a cycle without the lock (its caller holds it some other way):
+// prove nobody else is inside, increment the counter, leave.
+CycleStatus counted_turn(const std::filesystem::path& counter,
+                         const std::filesystem::path& witness);
+
 long read_counter(const std::filesystem::path& counter);
 
 }  // namespace uuid_filelock::test

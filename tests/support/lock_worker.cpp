@@ -11,15 +11,39 @@
 //       one try_lock: exits 0 if the lock was held by someone, 1 if it was free
 //   lock_worker sleep SECONDS
 //       a process that merely lives that long, then exits 0
+// As the COMMAND of the uuid-filelock tool (tests/cli_test.cpp):
+//   lock_worker exit CODE
+//       exits with CODE at once
+//   lock_worker echo TEXT
+//       prints TEXT and a newline on stdout, "to stderr" on stderr, exits 0
+//   lock_worker raise-term
+//       ends itself with SIGTERM
+//   lock_worker pidfile FILE SECONDS
+//       writes its pid to FILE (complete once FILE exists), sleeps, exits 0
+//   lock_worker trap PIDFILE RECORD
+//       catches SIGHUP, SIGINT and SIGTERM, then writes its pid to PIDFILE;
+//       on a signal writes its number to RECORD and exits 42; exits 1 if
+//       none comes within 60 s
+//   lock_worker turn COUNTER WITNESS LOG
+//       appends "begin PID" to LOG, takes a counted turn (counted_turn),
+//       appends "end PID"; exits with a CycleStatus
+//   lock_worker descriptors FILE
+//       exits 0 if none of its descriptors refers to FILE, 1 if one does, 2
+//       if it cannot tell
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
 
 #include "counter_cycles.hpp"
+#include "descriptors.hpp"
 #include "outliving_child.hpp"
+#include "process_probe.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
 
 namespace {
@@ -70,6 +94,61 @@ int try_once(const char* lock_path) {
   return lock.try_lock() ? 1 : 0;
 }
 
+// Written aside and renamed into place, so that a reader who sees FILE never
+// reads half a number.
+void write_pid(const std::filesystem::path& file) {
+  const std::filesystem::path partial = file.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::trunc);
+    out << current_process_id() << "\n";
+  }
+  std::filesystem::rename(partial, file);
+}
+
+int pidfile(const char* file, const char* seconds) {
+  write_pid(file);
+  std::this_thread::sleep_for(std::chrono::seconds(std::atol(seconds)));
+  return 0;
+}
+
+volatile std::sig_atomic_t received_signal = 0;
+
+extern "C" void record_signal(int signal) { received_signal = signal; }
+
+int trap(const char* pid_file, const char* record) {
+  for (const int signal : {SIGINT, SIGTERM}) std::signal(signal, record_signal);
+#ifdef SIGHUP
+  std::signal(SIGHUP, record_signal);
+#endif
+  write_pid(pid_file);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (received_signal == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (received_signal == 0) return 1;
+  std::ofstream(record) << received_signal << "\n";
+  return 42;
+}
+
+// Each line is appended and flushed on its own: lines of two turns that
+// overlapped interleave in the log.
+void log_line(const char* log, const std::string& what) {
+  std::ofstream(log, std::ios::app) << what << " " << current_process_id() << "\n";
+}
+
+int turn(const char* counter, const char* witness, const char* log) {
+  log_line(log, "begin");
+  const CycleStatus status = counted_turn(counter, witness);
+  log_line(log, "end");
+  return status;
+}
+
+int descriptors(const char* file) {
+  const int count = descriptors_referring_to(file);
+  if (count < 0) return 2;
+  return count == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +165,20 @@ int main(int argc, char** argv) {
     }
     if (mode == "race" && argc == 5) return race(argv[2], argv[3], argv[4]);
     if (mode == "try" && argc == 3) return try_once(argv[2]);
+    if (mode == "exit" && argc == 3) return std::atoi(argv[2]);
+    if (mode == "echo" && argc == 3) {
+      std::cout << argv[2] << std::endl;
+      std::cerr << "to stderr" << std::endl;
+      return 0;
+    }
+    if (mode == "raise-term" && argc == 2) {
+      std::raise(SIGTERM);
+      return 1;
+    }
+    if (mode == "pidfile" && argc == 4) return pidfile(argv[2], argv[3]);
+    if (mode == "trap" && argc == 4) return trap(argv[2], argv[3]);
+    if (mode == "turn" && argc == 5) return turn(argv[2], argv[3], argv[4]);
+    if (mode == "descriptors" && argc == 3) return descriptors(argv[2]);
     if (mode == "sleep" && argc == 3) {
       std::this_thread::sleep_for(std::chrono::seconds(std::atol(argv[2])));
       return 0;

@@ -1,0 +1,720 @@
+// The uuid-filelock tool as scripts use it: the real binary, started as a
+// process, judged by its exit code, stdout, stderr and the lock file it
+// leaves. Its COMMAND is the test worker (support/lock_worker.cpp), so that
+// the same cases run on Windows; cases that need signals are POSIX-only and
+// skipped on Windows with the reason.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "../src/common/backend.hpp"
+#include "support/captured_process.hpp"
+#include "support/child_process.hpp"
+#include "support/counter_cycles.hpp"
+#include "support/platform.hpp"
+#include "support/process_probe.hpp"
+#include "support/signals.hpp"
+#include "support/symlink.hpp"
+#include "support/temp_dir.hpp"
+#include "support/unprivileged.hpp"
+
+namespace uuid_filelock::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// The tool's exit codes (sysexits.h and the shell's conventions).
+constexpr int kUsage = 64;
+constexpr int kLockError = 74;
+constexpr int kTimedOut = 75;
+constexpr int kCannotRun = 127;
+
+constexpr const char* kUuid = "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
+constexpr const char* kAcquiredAt = "2026-01-01T00:00:00.000000Z";
+// Long enough for a loaded machine (or Wine) to start a process and write a
+// file; a wait that ends early costs nothing.
+constexpr auto kStartLimit = 20s;
+
+const std::regex kRfc3339(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))");
+const std::regex kUuidText("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The value of `key=` in a lock record ("" if absent).
+std::string record_field(const std::string& record, const std::string& key) {
+  for (const std::string& line : lines_of(record)) {
+    if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
+  }
+  return "";
+}
+
+// A record as a holder on this machine writes it (see stale_record_test.cpp),
+// with `pid` as the holder.
+std::string record_of(std::uint64_t pid) {
+  const detail::process_identity& self = detail::current_process();
+  return std::string(kUuid) + "\nformat=uuid-filelock/1\npid=" + std::to_string(pid) +
+         "\nstart=1\nhost=" + self.host + "\nmachine=" + self.machine_id +
+         "\nboot=" + self.boot_id + "\npidns=" + self.pid_namespace +
+         "\nadvisory=0\nacquired_at=" + kAcquiredAt + "\n";
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  // The tool with `args`, to its end.
+  ProgramResult tool(std::vector<std::string> args) const {
+    args.insert(args.begin(), tool_);
+    return run_program(std::move(args));
+  }
+  // `uuid-filelock run OPTIONS LOCK -- lock_worker WORKER_ARGS`.
+  std::vector<std::string> run_args(std::vector<std::string> options,
+                                    const std::vector<std::string>& worker_args) const {
+    std::vector<std::string> args{tool_, "run"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(lock_.string());
+    args.push_back("--");
+    args.push_back(worker_);
+    args.insert(args.end(), worker_args.begin(), worker_args.end());
+    return args;
+  }
+  ProgramResult run(std::vector<std::string> options,
+                    const std::vector<std::string>& worker_args) const {
+    return run_program(run_args(std::move(options), worker_args));
+  }
+  // Another process holding the lock through the library, as any holder
+  // would; it holds until killed.
+  ChildProcess holder() const {
+    ChildProcess child({worker_, "hold", lock_.string(), "1"}, false, true);
+    EXPECT_EQ(child.read_line(), "held 0");
+    return child;
+  }
+  // A pid that no process has any more.
+  std::uint64_t dead_pid() const {
+    ChildProcess child({worker_, "sleep", "0"});
+    EXPECT_EQ(child.wait(), 0);
+    return child.pid();
+  }
+  // A record whose holder is `age` old (by the file's mtime).
+  void write_record(const std::string& bytes, std::chrono::seconds age = 0s) const {
+    write_file(lock_, bytes);
+    std::filesystem::last_write_time(lock_, std::filesystem::file_time_type::clock::now() - age);
+  }
+  // The pid a COMMAND wrote with `lock_worker pidfile` or `trap`; it is
+  // killed after the test if still running.
+  process_id command_pid(const std::filesystem::path& pid_file) {
+    EXPECT_TRUE(wait_for_file(pid_file, kStartLimit)) << "the command did not start";
+    const std::string text = read_file(pid_file);
+    if (text.empty()) return 0;
+    const process_id pid = std::stoull(text);
+    commands_.push_back({pid, process_start_time(pid)});
+    return pid;
+  }
+  // `status --json OPTIONS LOCK`, checked for what every state has in common.
+  json status_json(const std::vector<std::string>& options, int expected_exit) const {
+    std::vector<std::string> args{"status", "--json"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(lock_.string());
+    const ProgramResult status = tool(args);
+    EXPECT_EQ(status.exit_code, expected_exit) << status;
+    json parsed;
+    try {
+      parsed = json::parse(status.out);  // the whole stdout: one value, nothing else
+    } catch (const json::exception& e) {
+      ADD_FAILURE() << "status --json: " << e.what() << "; " << status;
+      return json::object();
+    }
+    EXPECT_TRUE(parsed.is_object()) << status;
+    for (const char* key :
+         {"state", "uuid", "pid", "host", "acquired_at", "path", "age_seconds", "detached"}) {
+      EXPECT_TRUE(parsed.contains(key)) << key << " missing: " << status;
+    }
+    if (!parsed.is_object()) return json::object();
+    EXPECT_TRUE(parsed.value("path", json()).is_string()) << status;
+    if (parsed.value("path", json()).is_string()) {
+      EXPECT_EQ(std::filesystem::u8path(parsed["path"].get<std::string>()), lock_) << status;
+    }
+    EXPECT_TRUE(parsed.value("detached", json()).is_boolean()) << status;
+    return parsed;
+  }
+  void TearDown() override {
+    // Only if it is still that process: its pid may have been reused.
+    for (const auto& [pid, start] : commands_) {
+      if (start != 0 && process_start_time(pid) == start) kill_process(pid);
+    }
+  }
+
+  TempDir dir_;
+  std::filesystem::path lock_ = dir_ / "app.lock";
+  const std::string tool_ = sibling_program(UUID_FILELOCK_TOOL);
+  const std::string worker_ = sibling_program(UUID_FILELOCK_LOCK_WORKER);
+  // COMMANDs that may outlive their tool, with their start times.
+  std::vector<std::pair<process_id, std::uint64_t>> commands_;
+};
+
+// --- help, version, usage errors -------------------------------------------
+
+TEST_F(Cli, HelpOfTheToolAndOfEachSubcommandGoesToStdout) {
+  for (const std::string subcommand : {"", "run", "status", "acquire", "release", "break"}) {
+    std::vector<std::string> args;
+    if (!subcommand.empty()) args.push_back(subcommand);
+    args.push_back("--help");
+    const ProgramResult help = tool(args);
+    EXPECT_EQ(help.exit_code, 0) << subcommand << ": " << help;
+    EXPECT_TRUE(contains(lower(help.out), "usage")) << subcommand << ": " << help;
+    EXPECT_TRUE(contains(help.out, subcommand)) << subcommand << ": " << help;
+    EXPECT_EQ(help.err, "") << subcommand << ": " << help;
+  }
+}
+
+TEST_F(Cli, VersionIsTheProjectVersion) {
+  const ProgramResult version = tool({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version;
+  EXPECT_EQ(version.out, std::string("uuid-filelock ") + UUID_FILELOCK_VERSION + "\n");
+}
+
+TEST_F(Cli, UsageErrorsExit64AndRunNothing) {
+  const std::filesystem::path witness = dir_ / "witness";
+  const std::string lock = lock_.string();
+  const std::vector<std::string> command{"--", worker_, "pidfile", witness.string(), "0"};
+  auto with_command = [&](std::vector<std::string> args) {
+    args.insert(args.end(), command.begin(), command.end());
+    return args;
+  };
+  const std::vector<std::vector<std::string>> cases{
+      {"run"},
+      {"run", lock},
+      {"run", lock, "--"},
+      with_command({"run", "--no-such-option", lock}),
+      with_command({"run", "--timeout", "-1", lock}),
+      with_command({"run", "--timeout", "-0.5", lock}),
+      with_command({"run", "--timeout", "soon", lock}),
+      with_command({"run", "--timeout", lock}),
+      with_command({"run", "--retry-interval", "often", lock}),
+      with_command({"run", "--stale-after", "later", lock}),
+      {"no-such-subcommand", lock},
+      {"status"},
+      {"status", "--no-such-option", lock},
+      {"acquire"},
+      {"acquire", "--timeout", "-1", lock},
+      {"acquire", "--timeout", "soon", lock},
+      {"release", lock},
+      {"release"},
+      {"break"},
+      {"break", "--no-such-option", lock},
+  };
+  for (const std::vector<std::string>& args : cases) {
+    std::string shown;
+    for (const std::string& arg : args) shown += " " + arg;
+    const ProgramResult usage = tool(args);
+    EXPECT_EQ(usage.exit_code, kUsage) << shown << ": " << usage;
+    EXPECT_NE(usage.err, "") << shown << ": " << usage;
+    EXPECT_EQ(usage.out, "") << shown << ": " << usage;
+    EXPECT_FALSE(std::filesystem::exists(witness)) << shown << ": the command ran";
+    EXPECT_FALSE(std::filesystem::exists(lock_)) << shown << ": a lock file was left";
+  }
+}
+
+// --- run: exit statuses --------------------------------------------------
+
+TEST_F(Cli, RunPassesTheCommandsExitStatusThroughAndReleases) {
+  for (const int code : {0, 3, 42, 255}) {
+    const ProgramResult run_result = run({}, {"exit", std::to_string(code)});
+    EXPECT_EQ(run_result.exit_code, code) << run_result;
+    EXPECT_EQ(run_result.out, "") << run_result;
+    EXPECT_TRUE(dir_.entries().empty()) << "after exit " << code;
+  }
+}
+
+TEST_F(Cli, RunHoldsTheLockWhileTheCommandRuns) {
+  // `try` exits 0 when it finds the lock held by someone else.
+  const ProgramResult inside = run({}, {"try", lock_.string()});
+  EXPECT_EQ(inside.exit_code, 0) << inside;
+  EXPECT_FALSE(std::filesystem::exists(lock_));
+}
+
+TEST_F(Cli, CommandOutputPassesThroughAndQuietAddsNothing) {
+  const ProgramResult quiet = run({"--quiet"}, {"echo", "hello"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet;
+  EXPECT_EQ(quiet.out, "hello\n");
+  EXPECT_EQ(quiet.err, "to stderr\n");
+}
+
+TEST_F(Cli, VerboseTellsOfAcquiringAndReleasing) {
+  const ProgramResult verbose = run({"--verbose"}, {"exit", "0"});
+  EXPECT_EQ(verbose.exit_code, 0) << verbose;
+  EXPECT_EQ(verbose.out, "") << verbose;
+  EXPECT_TRUE(contains(lower(verbose.err), "acquir")) << verbose;
+  EXPECT_TRUE(contains(lower(verbose.err), "releas")) << verbose;
+  EXPECT_GE(lines_of(verbose.err).size(), 2u) << verbose;
+}
+
+TEST_F(Cli, CommandKilledBySignalExits128PlusN) {
+  if (const std::string why = signals_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  const ProgramResult killed = run({}, {"raise-term"});
+  EXPECT_EQ(killed.exit_code, 128 + signal_number(Signal::terminate)) << killed;
+  EXPECT_EQ(killed.exit_code, 143);
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Cli, CommandThatCannotStartExits127AndReleases) {
+  const std::string missing = (dir_ / "no-such-program").string();
+  const ProgramResult result = tool({"run", lock_.string(), "--", missing, "argument"});
+  EXPECT_EQ(result.exit_code, kCannotRun) << result;
+  EXPECT_TRUE(contains(result.err, missing)) << result;
+  EXPECT_TRUE(dir_.entries().empty()) << "the lock file (or a temporary) was left";
+}
+
+TEST_F(Cli, CommandInheritsNoDescriptorOfTheLock) {
+  if (kWindows) {
+    GTEST_SKIP() << "Windows lists a process's handles through no documented API (the library's "
+                    "handles are never inheritable: Crash.ExecedChildNeverInheritsTheLock)";
+  }
+  const ProgramResult result = run({}, {"descriptors", lock_.string()});
+  EXPECT_EQ(result.exit_code, 0) << "the command has a descriptor of the lock file: " << result;
+}
+
+// --- errors on the lock itself --------------------------------------------
+
+TEST_F(Cli, MissingDirectoryExits74WithThePath) {
+  lock_ = dir_ / "missing" / "app.lock";
+  const std::filesystem::path witness = dir_ / "witness";
+  const ProgramResult run_result = run({}, {"pidfile", witness.string(), "0"});
+  EXPECT_EQ(run_result.exit_code, kLockError) << run_result;
+  EXPECT_TRUE(contains(run_result.err, lock_.string())) << run_result;
+  EXPECT_FALSE(std::filesystem::exists(witness)) << "the command ran";
+
+  const ProgramResult acquire = tool({"acquire", lock_.string()});
+  EXPECT_EQ(acquire.exit_code, kLockError) << acquire;
+  EXPECT_TRUE(contains(acquire.err, lock_.string())) << acquire;
+  EXPECT_EQ(acquire.out, "") << acquire;
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{}) << "the directory was created";
+}
+
+TEST_F(Cli, DirectoryAtTheLockPathExits74) {
+  std::filesystem::create_directory(lock_);
+  for (const std::string subcommand : {"run", "status", "acquire"}) {
+    std::vector<std::string> args{subcommand, lock_.string()};
+    if (subcommand == "run") args.insert(args.end(), {"--", worker_, "exit", "0"});
+    const ProgramResult result = tool(args);
+    EXPECT_EQ(result.exit_code, kLockError) << subcommand << ": " << result;
+    EXPECT_TRUE(contains(result.err, lock_.string())) << subcommand << ": " << result;
+  }
+  EXPECT_TRUE(std::filesystem::is_directory(lock_));
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
+}
+
+TEST_F(Cli, SymlinkAtTheLockPathExits74AndIsNotFollowed) {
+  const std::string impossible = make_file_symlink(dir_ / "target", lock_);
+  if (!impossible.empty()) GTEST_SKIP() << impossible;
+  for (const std::string subcommand : {"run", "status", "acquire"}) {
+    std::vector<std::string> args{subcommand, lock_.string()};
+    if (subcommand == "run") args.insert(args.end(), {"--", worker_, "exit", "0"});
+    const ProgramResult result = tool(args);
+    EXPECT_EQ(result.exit_code, kLockError) << subcommand << ": " << result;
+    EXPECT_TRUE(contains(result.err, lock_.string())) << subcommand << ": " << result;
+  }
+  EXPECT_TRUE(test::is_symlink(lock_));
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"}) << "the target was created";
+}
+
+TEST_F(Cli, PermissionDeniedExits74WithThePath) {
+  std::vector<std::string> unprivileged;
+  if (const std::string why = unprivileged_prefix(unprivileged); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  std::vector<std::string> version = unprivileged;
+  version.insert(version.end(), {tool_, "--version"});
+  if (const ProgramResult started = run_program(version); started.exit_code != 0) {
+    GTEST_SKIP() << "the unprivileged user cannot run the tool here: " << started;
+  }
+  const std::filesystem::path read_only = dir_ / "read-only";
+  std::filesystem::create_directory(read_only);
+  std::filesystem::permissions(
+      read_only, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                     std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  lock_ = read_only / "app.lock";
+  const std::filesystem::path witness = dir_ / "witness";
+  std::vector<std::string> args = unprivileged;
+  const std::vector<std::string> run_command = run_args({}, {"pidfile", witness.string(), "0"});
+  args.insert(args.end(), run_command.begin(), run_command.end());
+  const ProgramResult result = run_program(args);
+  EXPECT_EQ(result.exit_code, kLockError) << result;
+  EXPECT_TRUE(contains(result.err, lock_.string())) << result;
+  EXPECT_TRUE(contains(result.err, std::make_error_code(std::errc::permission_denied).message()))
+      << result;
+  EXPECT_FALSE(std::filesystem::exists(witness)) << "the command ran";
+  EXPECT_TRUE(std::filesystem::is_empty(read_only));
+}
+
+// --- waiting and timeouts ---------------------------------------------------
+
+TEST_F(Cli, TimeoutZeroOnAHeldLockExits75AtOnceNamingTheHolder) {
+  ChildProcess other = holder();
+  const std::string record = read_file(lock_);
+  const std::filesystem::path witness = dir_ / "witness";
+  const ProgramResult result = run({"--timeout", "0"}, {"pidfile", witness.string(), "0"});
+  EXPECT_EQ(result.exit_code, kTimedOut) << result;
+  EXPECT_LT(result.elapsed, 1s);
+  const std::regex message(
+      "uuid-filelock: timed out waiting for (.+): held by pid ([0-9]+) on host (.+) for "
+      "[0-9]+(\\.[0-9]+)? s\n");
+  std::smatch parts;
+  ASSERT_TRUE(std::regex_match(result.err, parts, message)) << result;
+  EXPECT_EQ(parts[1].str(), lock_.string());
+  EXPECT_EQ(parts[2].str(), std::to_string(other.pid()));
+  EXPECT_EQ(parts[3].str(), record_field(record, "host"));
+  EXPECT_EQ(result.out, "");
+  EXPECT_FALSE(std::filesystem::exists(witness)) << "the command ran without the lock";
+  EXPECT_EQ(read_file(lock_), record) << "the holder's lock was touched";
+}
+
+TEST_F(Cli, FractionalTimeoutExits75InTime) {
+  ChildProcess other = holder();
+  const ProgramResult result = run({"--timeout", "0.5"}, {"exit", "0"});
+  EXPECT_EQ(result.exit_code, kTimedOut) << result;
+  // At least the timeout (less a margin for the tool's rounding), at most a
+  // second more.
+  EXPECT_GE(result.elapsed, 450ms);
+  EXPECT_LT(result.elapsed, 1500ms);
+  EXPECT_EQ(lines_of(result.err).size(), 1u) << result;
+}
+
+TEST_F(Cli, LongWaitShowsNoStatusLineWhenStderrIsNotATerminal) {
+  ChildProcess other = holder();
+  const ProgramResult result = run({"--timeout", "1.5"}, {"exit", "0"});
+  EXPECT_EQ(result.exit_code, kTimedOut) << result;
+  EXPECT_EQ(lines_of(result.err).size(), 1u) << result;
+  EXPECT_TRUE(contains(result.err, "uuid-filelock: timed out waiting for ")) << result;
+  EXPECT_FALSE(contains(result.err, "\r")) << result;
+}
+
+TEST_F(Cli, WaiterRunsOnceTheHolderReleases) {
+  const std::filesystem::path started = dir_ / "first-started";
+  CapturedProcess first(run_args({}, {"pidfile", started.string(), "1"}));
+  command_pid(started);
+  const ProgramResult second = run({"--timeout", "30"}, {"try", lock_.string()});
+  const ProgramResult first_result = first.finish();
+  EXPECT_EQ(first_result.exit_code, 0) << first_result;
+  // It ran holding the lock, which the first one held until its command ended.
+  EXPECT_EQ(second.exit_code, 0) << second;
+  EXPECT_FALSE(contains(second.err, "\r")) << second;
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"first-started"});
+}
+
+// --- exclusion between tools ------------------------------------------------
+
+TEST_F(Cli, ConcurrentRunsTakeTurns) {
+  constexpr int kTools = 4;
+  constexpr int kRunsEach = 20;
+  const std::filesystem::path counter = dir_ / "counter";
+  const std::filesystem::path witness = dir_ / "inside";
+  const std::filesystem::path log = dir_ / "log";
+  const std::vector<std::string> args =
+      run_args({"--timeout", "120", "--retry-interval", "0.01"},
+               {"turn", counter.string(), witness.string(), log.string()});
+  std::vector<std::vector<ProgramResult>> results(kTools);
+  std::vector<std::thread> tools;
+  for (int t = 0; t < kTools; ++t) {
+    tools.emplace_back([&args, &results, t] {
+      for (int i = 0; i < kRunsEach; ++i) {
+        results[static_cast<std::size_t>(t)].push_back(run_program(args));
+      }
+    });
+  }
+  for (std::thread& thread : tools) thread.join();
+  for (const std::vector<ProgramResult>& runs : results) {
+    for (const ProgramResult& result : runs) EXPECT_EQ(result.exit_code, 0) << result;
+  }
+  EXPECT_EQ(read_counter(counter), kTools * kRunsEach);
+  // Every begin is followed by the end of the same process before any
+  // other begin: no two commands overlapped.
+  const std::vector<std::string> lines = lines_of(read_file(log));
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(2 * kTools * kRunsEach));
+  for (std::size_t i = 0; i + 1 < lines.size(); i += 2) {
+    ASSERT_EQ(lines[i].rfind("begin ", 0), 0u) << "line " << i << ": " << lines[i];
+    EXPECT_EQ(lines[i + 1], "end " + lines[i].substr(6)) << "line " << i + 1;
+  }
+  EXPECT_EQ(dir_.entries(), (std::set<std::string>{"counter", "log"}));
+}
+
+// --- signals and crashes -----------------------------------------------------
+
+TEST_F(Cli, SigtermToTheToolReachesTheCommand) {
+  if (const std::string why = signals_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  const std::filesystem::path pid_file = dir_ / "command.pid";
+  CapturedProcess run_process(run_args({}, {"pidfile", pid_file.string(), "60"}));
+  const process_id command = command_pid(pid_file);
+  send_signal(run_process.pid(), Signal::terminate);
+  const ProgramResult result = run_process.finish();
+  // 143 is an exit: the tool outlived the signal, waited for its command,
+  // released and reported the command's death (its own would read -15).
+  EXPECT_EQ(result.exit_code, 143) << result;
+  EXPECT_LT(result.elapsed, 30s) << "the command slept on: the signal was not forwarded";
+  EXPECT_FALSE(process_running(command));
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"command.pid"});
+}
+
+TEST_F(Cli, ForwardedSignalsAreCaughtByTheCommand) {
+  if (const std::string why = signals_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  for (const Signal signal : {Signal::hangup, Signal::interrupt, Signal::terminate}) {
+    const int number = signal_number(signal);
+    const std::filesystem::path pid_file = dir_ / ("command.pid." + std::to_string(number));
+    const std::filesystem::path caught = dir_ / ("caught." + std::to_string(number));
+    CapturedProcess run_process(run_args({}, {"trap", pid_file.string(), caught.string()}));
+    command_pid(pid_file);
+    send_signal(run_process.pid(), signal);
+    const ProgramResult result = run_process.finish();
+    // The command caught it and exited 42 on its own: that status, not 128+N.
+    EXPECT_EQ(result.exit_code, 42) << "signal " << number << ": " << result;
+    EXPECT_EQ(read_file(caught), std::to_string(number) + "\n") << "signal " << number;
+    EXPECT_FALSE(std::filesystem::exists(lock_)) << "signal " << number;
+  }
+}
+
+TEST_F(Cli, KilledToolsLockIsRecoveredByTheNextRun) {
+  const std::filesystem::path pid_file = dir_ / "orphan.pid";
+  CapturedProcess killed(run_args({}, {"pidfile", pid_file.string(), "60"}));
+  const process_id orphan = command_pid(pid_file);
+  ASSERT_NE(orphan, 0u);
+  killed.terminate();
+  EXPECT_EQ(killed.finish().exit_code, ChildProcess::kTerminated);
+  EXPECT_TRUE(process_running(orphan)) << "the command should outlive its killed tool";
+  if (!kWindows) {
+    // On Windows the record closes with its holder's handle, and the file
+    // goes with it: there is no lock left to judge.
+    ASSERT_TRUE(std::filesystem::exists(lock_));
+    const ProgramResult status = tool({"status", lock_.string()});
+    EXPECT_EQ(status.exit_code, 3) << status;
+    EXPECT_EQ(status.out.rfind("stale", 0), 0u) << status;
+  }
+  const ProgramResult next = run({"--timeout", "5"}, {"exit", "0"});
+  EXPECT_EQ(next.exit_code, 0) << next;
+  kill_process(orphan);
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"orphan.pid"});
+}
+
+// --- status -------------------------------------------------------------------
+
+TEST_F(Cli, StatusOfAFreeLock) {
+  const ProgramResult status = tool({"status", lock_.string()});
+  EXPECT_EQ(status.exit_code, 0) << status;
+  EXPECT_EQ(status.out.rfind("free", 0), 0u) << status;
+  const json free = status_json({}, 0);
+  EXPECT_EQ(free.value("state", json()), "free");
+  for (const char* unknown : {"uuid", "pid", "host", "acquired_at"}) {
+    EXPECT_TRUE(free.value(unknown, json(0)).is_null()) << unknown << ": " << free;
+  }
+  EXPECT_EQ(free.value("detached", json()), false);
+  EXPECT_TRUE(free.value("age_seconds", json()).is_null() ||
+              free.value("age_seconds", json()).is_number())
+      << free;
+  EXPECT_FALSE(std::filesystem::exists(lock_));
+}
+
+TEST_F(Cli, StatusOfAHeldLock) {
+  ChildProcess other = holder();
+  const std::string record = read_file(lock_);
+  const ProgramResult status = tool({"status", lock_.string()});
+  EXPECT_EQ(status.exit_code, 1) << status;
+  EXPECT_EQ(status.out.rfind("held", 0), 0u) << status;
+  const json held = status_json({}, 1);
+  EXPECT_EQ(held.value("state", json()), "held");
+  EXPECT_EQ(held.value("uuid", json()), record.substr(0, 36));
+  EXPECT_EQ(held.value("pid", json()), other.pid());
+  EXPECT_EQ(held.value("host", json()), record_field(record, "host"));
+  EXPECT_EQ(held.value("acquired_at", json()), record_field(record, "acquired_at"));
+  const std::string acquired_at = held.value("acquired_at", json("")).get<std::string>();
+  EXPECT_TRUE(std::regex_match(acquired_at, kRfc3339)) << acquired_at;
+  ASSERT_TRUE(held.value("age_seconds", json()).is_number()) << held;
+  EXPECT_GE(held["age_seconds"].get<double>(), 0.0);
+  EXPECT_LT(held["age_seconds"].get<double>(), 60.0);
+  EXPECT_EQ(held.value("detached", json()), false);
+  EXPECT_EQ(read_file(lock_), record) << "status touched the lock";
+}
+
+TEST_F(Cli, StatusOfALockWhoseHolderIsDead) {
+  const std::uint64_t dead = dead_pid();
+  write_record(record_of(dead), 10s);
+  const ProgramResult status = tool({"status", lock_.string()});
+  EXPECT_EQ(status.exit_code, 3) << status;
+  EXPECT_EQ(status.out.rfind("stale", 0), 0u) << status;
+  const json stale = status_json({}, 3);
+  EXPECT_EQ(stale.value("state", json()), "stale");
+  EXPECT_EQ(stale.value("uuid", json()), kUuid);
+  EXPECT_EQ(stale.value("pid", json()), dead);
+  EXPECT_EQ(stale.value("host", json()), detail::current_process().host);
+  EXPECT_EQ(stale.value("acquired_at", json()), kAcquiredAt);
+  ASSERT_TRUE(stale.value("age_seconds", json()).is_number()) << stale;
+  EXPECT_GE(stale["age_seconds"].get<double>(), 9.0);
+  EXPECT_LT(stale["age_seconds"].get<double>(), 600.0);
+  EXPECT_EQ(stale.value("detached", json()), false);
+  EXPECT_EQ(read_file(lock_), record_of(dead)) << "status broke the lock";
+}
+
+TEST_F(Cli, StatusJudgesAnUncheckableHolderByStaleAfter) {
+  // The original Python library's record: a UUID alone, no pid to check.
+  write_record(std::string(kUuid) + "\n", 3600s);
+  EXPECT_EQ(tool({"status", lock_.string()}).exit_code, 1);
+  const json held = status_json({"--stale-after", "7200"}, 1);
+  EXPECT_EQ(held.value("state", json()), "held");
+  const json stale = status_json({"--stale-after", "60"}, 3);
+  EXPECT_EQ(stale.value("state", json()), "stale");
+  EXPECT_EQ(stale.value("uuid", json()), kUuid);
+  for (const char* unknown : {"pid", "host", "acquired_at"}) {
+    EXPECT_TRUE(stale.value(unknown, json(0)).is_null()) << unknown << ": " << stale;
+  }
+  ASSERT_TRUE(stale.value("age_seconds", json()).is_number()) << stale;
+  EXPECT_NEAR(stale["age_seconds"].get<double>(), 3600.0, 60.0);
+  EXPECT_EQ(read_file(lock_), std::string(kUuid) + "\n");
+}
+
+// --- detached locks: acquire and release ---------------------------------------
+
+TEST_F(Cli, AcquiredLockOutlivesTheToolUntilReleasedWithItsToken) {
+  const ProgramResult acquire = tool({"acquire", lock_.string()});
+  ASSERT_EQ(acquire.exit_code, 0) << acquire;
+  ASSERT_EQ(acquire.out.size(), 37u) << acquire;
+  const std::string token = acquire.out.substr(0, 36);
+  EXPECT_TRUE(std::regex_match(token, kUuidText)) << acquire;
+  EXPECT_EQ(acquire.out.back(), '\n');
+
+  // The tool has exited; its lock has not.
+  const std::string record = read_file(lock_);
+  EXPECT_EQ(record.substr(0, 37), token + "\n");
+  EXPECT_TRUE(contains(record, "\ndetached=1\n")) << record;
+  const json held = status_json({}, 1);
+  EXPECT_EQ(held.value("state", json()), "held");
+  EXPECT_EQ(held.value("uuid", json()), token);
+  EXPECT_EQ(held.value("detached", json()), true);
+  const std::filesystem::path witness = dir_ / "witness";
+  const ProgramResult blocked = run({"--timeout", "0"}, {"pidfile", witness.string(), "0"});
+  EXPECT_EQ(blocked.exit_code, kTimedOut) << blocked;
+  EXPECT_FALSE(std::filesystem::exists(witness)) << "the command ran without the lock";
+
+  std::string wrong = token;
+  wrong[0] = wrong[0] == '0' ? '1' : '0';
+  const ProgramResult refused = tool({"release", lock_.string(), wrong});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_NE(refused.err, "") << refused;
+  EXPECT_EQ(read_file(lock_), record) << "a wrong token changed the lock file";
+
+  const ProgramResult released = tool({"release", lock_.string(), token});
+  EXPECT_EQ(released.exit_code, 0) << released;
+  EXPECT_TRUE(dir_.entries().empty());
+
+  const ProgramResult again = tool({"release", lock_.string(), token});
+  EXPECT_EQ(again.exit_code, 1) << "released twice: " << again;
+}
+
+TEST_F(Cli, AcquireTimesOutOnAHeldLock) {
+  ChildProcess other = holder();
+  const std::string record = read_file(lock_);
+  const ProgramResult acquire = tool({"acquire", "--timeout", "0", lock_.string()});
+  EXPECT_EQ(acquire.exit_code, kTimedOut) << acquire;
+  EXPECT_EQ(acquire.out, "") << acquire;
+  EXPECT_TRUE(contains(acquire.err, std::to_string(other.pid()))) << acquire;
+  EXPECT_LT(acquire.elapsed, 1s);
+  EXPECT_EQ(read_file(lock_), record);
+}
+
+TEST_F(Cli, DetachedLockTurnsStaleOnlyByStaleAfter) {
+  const ProgramResult acquire = tool({"acquire", lock_.string()});
+  ASSERT_EQ(acquire.exit_code, 0) << acquire;
+  std::filesystem::last_write_time(lock_, std::filesystem::file_time_type::clock::now() - 3600s);
+  EXPECT_EQ(tool({"status", lock_.string()}).exit_code, 1) << "judged by its dead pid";
+  EXPECT_EQ(tool({"status", "--stale-after", "60", lock_.string()}).exit_code, 3);
+  const ProgramResult broken = tool({"break", "--stale-after", "60", lock_.string()});
+  EXPECT_EQ(broken.exit_code, 0) << broken;
+  EXPECT_TRUE(contains(broken.out, "removed")) << broken;
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+// --- break ----------------------------------------------------------------------
+
+TEST_F(Cli, BreakRemovesALockWhoseHolderIsDead) {
+  write_record(record_of(dead_pid()));
+  const ProgramResult broken = tool({"break", lock_.string()});
+  EXPECT_EQ(broken.exit_code, 0) << broken;
+  EXPECT_TRUE(contains(broken.out, "removed")) << broken;
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Cli, BreakRemovesALockOlderThanStaleAfter) {
+  write_record(std::string(kUuid) + "\n", 3600s);
+  const ProgramResult young = tool({"break", "--stale-after", "7200", lock_.string()});
+  EXPECT_EQ(young.exit_code, 1) << young;
+  EXPECT_EQ(read_file(lock_), std::string(kUuid) + "\n");
+  const ProgramResult broken = tool({"break", "--stale-after", "60", lock_.string()});
+  EXPECT_EQ(broken.exit_code, 0) << broken;
+  EXPECT_TRUE(contains(broken.out, "removed")) << broken;
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Cli, BreakWithoutALockSaysNoLock) {
+  const ProgramResult broken = tool({"break", lock_.string()});
+  EXPECT_EQ(broken.exit_code, 0) << broken;
+  EXPECT_TRUE(contains(broken.out, "no lock")) << broken;
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Cli, BreakRefusesALiveHoldersLockUnlessForced) {
+  ChildProcess other = holder();
+  const std::string record = read_file(lock_);
+  const ProgramResult refused = tool({"break", lock_.string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_EQ(read_file(lock_), record) << "a live holder's lock was touched";
+  const ProgramResult forced = tool({"break", "--force", lock_.string()});
+  if (kWindows) {
+    // break_lock's documented `refused`: Windows removes no file that its
+    // holder has open (a detached lock has no such holder: see below).
+    EXPECT_EQ(forced.exit_code, 1) << forced;
+    EXPECT_EQ(read_file(lock_), record);
+    return;
+  }
+  EXPECT_EQ(forced.exit_code, 0) << forced;
+  EXPECT_TRUE(contains(forced.out, "removed")) << forced;
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Cli, BreakRefusesADetachedLockUnlessForced) {
+  ASSERT_EQ(tool({"acquire", lock_.string()}).exit_code, 0);
+  const std::string record = read_file(lock_);
+  const ProgramResult refused = tool({"break", lock_.string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_EQ(read_file(lock_), record);
+  const ProgramResult forced = tool({"break", "--force", lock_.string()});
+  EXPECT_EQ(forced.exit_code, 0) << forced;
+  EXPECT_TRUE(contains(forced.out, "removed")) << forced;
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+}  // namespace
+}  // namespace uuid_filelock::test
