@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "../common/backend.hpp"
 #include "uuid_filelock/errc.hpp"
 

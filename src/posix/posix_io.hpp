@@ -27,6 +27,10 @@ auto retry_on_eintr(Call call) noexcept {
 
 std::error_code write_all(int fd, std::string_view bytes) noexcept;
 
+// "Nothing there": ENOENT, or ESTALE, which an NFS client reports for a name
+// whose file another host removed since this one last looked.
+inline bool is_gone(int error) noexcept { return error == ENOENT || error == ESTALE; }
+
 file_identity identity_of(const struct stat& st) noexcept;
 
 // The error for a non-regular file at the lock path: EISDIR, ELOOP (what

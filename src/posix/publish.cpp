@@ -82,9 +82,12 @@ int open_exclusive(const std::filesystem::path& path, const publish_settings& se
   });
 }
 
+// What filesystems without hard links or exclusive rename answer: sshfs
+// gives EINVAL for RENAME_NOREPLACE, rclone mounts EIO for link(). A real
+// I/O error shows again in the next step, which reports it.
 bool is_unsupported(int error) {
   return error == EINVAL || error == ENOSYS || error == ENOTSUP || error == EOPNOTSUPP ||
-         error == EPERM || error == EMLINK;
+         error == EPERM || error == EMLINK || error == EIO;
 }
 
 enum class step { published, already_exists, unsupported, failed };
@@ -107,7 +110,14 @@ publish_outcome create_in_place(prepared_record& prepared, const std::filesystem
                                 std::error_code& ec) {
   file_handle file(open_exclusive(lock_path, settings));
   if (!file.is_open()) {
-    if (errno != EEXIST) ec = last_error();
+    // SFTP (sshfs) has no "exists" status: the loser of an O_EXCL race gets
+    // EPERM or EACCES. The temporary file was created in this directory a
+    // moment ago, so the denial is about the name being taken.
+    const int error = errno;
+    struct stat st {};
+    const bool taken = error == EEXIST || ((error == EPERM || error == EACCES) &&
+                                           ::lstat(lock_path.c_str(), &st) == 0);
+    if (!taken) ec = {error, std::system_category()};
     return publish_outcome::already_exists;
   }
   const bool advisory_held = settings.advisory && posix::take_exclusive_advisory_lock(fd_of(file));

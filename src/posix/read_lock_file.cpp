@@ -46,7 +46,7 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   // effects, e.g. arming a watchdog), nor a FIFO, socket or symlink.
   struct stat st {};
   if (::lstat(lock_path.c_str(), &st) != 0) {
-    if (errno != ENOENT) ec = posix::last_error();
+    if (!posix::is_gone(errno)) ec = posix::last_error();
     return snapshot;
   }
   if (!S_ISREG(st.st_mode)) {
@@ -65,7 +65,7 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   if (!file.is_open()) {
     if (errno == ENXIO) {
       ec = errc::not_a_regular_file;  // a socket cannot be opened at all
-    } else if (errno != ENOENT) {
+    } else if (!posix::is_gone(errno)) {
       ec = posix::last_error();
     }
     return snapshot;
@@ -109,7 +109,7 @@ bool path_names(const std::filesystem::path& lock_path, const file_identity& ide
   ec.clear();
   struct stat st {};
   if (::lstat(lock_path.c_str(), &st) != 0) {
-    if (errno != ENOENT) ec = posix::last_error();
+    if (!posix::is_gone(errno)) ec = posix::last_error();
     return false;
   }
   return posix::identity_of(st) == identity;

@@ -9,7 +9,7 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_director
                       std::error_code& ec) noexcept {
   ec.clear();
   if (::unlink(lock_path.c_str()) != 0) {
-    if (errno != ENOENT) ec = posix::last_error();
+    if (!posix::is_gone(errno)) ec = posix::last_error();
     return false;
   }
   if (sync_directory) ec = posix::sync_parent_directory(lock_path);
