@@ -164,6 +164,7 @@ class Cli : public ::testing::Test {
     EXPECT_TRUE(parsed.value("detached", json()).is_boolean()) << status;
     return parsed;
   }
+  void take_turns(const std::vector<std::string>& options);
   void TearDown() override {
     // Only if it is still that process: its pid may have been reused.
     for (const auto& [pid, start] : commands_) {
@@ -431,15 +432,16 @@ TEST_F(Cli, WaiterRunsOnceTheHolderReleases) {
 
 // --- exclusion between tools ------------------------------------------------
 
-TEST_F(Cli, ConcurrentRunsTakeTurns) {
+// 4 tools x 20 runs on one lock, each COMMAND a counted turn between
+// "begin PID" and "end PID" lines.
+void Cli::take_turns(const std::vector<std::string>& options) {
   constexpr int kTools = 4;
   constexpr int kRunsEach = 20;
   const std::filesystem::path counter = dir_ / "counter";
   const std::filesystem::path witness = dir_ / "inside";
   const std::filesystem::path log = dir_ / "log";
   const std::vector<std::string> args =
-      run_args({"--timeout", "120", "--retry-interval", "0.01"},
-               {"turn", counter.string(), witness.string(), log.string()});
+      run_args(options, {"turn", counter.string(), witness.string(), log.string()});
   std::vector<std::vector<ProgramResult>> results(kTools);
   std::vector<std::thread> tools;
   for (int t = 0; t < kTools; ++t) {
@@ -463,6 +465,16 @@ TEST_F(Cli, ConcurrentRunsTakeTurns) {
     EXPECT_EQ(lines[i + 1], "end " + lines[i].substr(6)) << "line " << i + 1;
   }
   EXPECT_EQ(dir_.entries(), (std::set<std::string>{"counter", "log"}));
+}
+
+// A short retry interval keeps 80 hand-overs quick where waiters poll (the
+// no-advisory preset compiles the fast path out).
+TEST_F(Cli, ConcurrentRunsTakeTurns) {
+  take_turns({"--timeout", "120", "--retry-interval", "0.01"});
+}
+
+TEST_F(Cli, ConcurrentRunsTakeTurnsWithoutTheFastPath) {
+  take_turns({"--timeout", "120", "--retry-interval", "0.01", "--no-advisory"});
 }
 
 // --- signals and crashes -----------------------------------------------------
@@ -557,6 +569,7 @@ TEST_F(Cli, StatusOfAHeldLock) {
   EXPECT_GE(held["age_seconds"].get<double>(), 0.0);
   EXPECT_LT(held["age_seconds"].get<double>(), 60.0);
   EXPECT_EQ(held.value("detached", json()), false);
+  EXPECT_EQ(tool({"status", "--no-advisory", lock_.string()}).exit_code, 1);
   EXPECT_EQ(read_file(lock_), record) << "status touched the lock";
 }
 
@@ -576,6 +589,7 @@ TEST_F(Cli, StatusOfALockWhoseHolderIsDead) {
   EXPECT_GE(stale["age_seconds"].get<double>(), 9.0);
   EXPECT_LT(stale["age_seconds"].get<double>(), 600.0);
   EXPECT_EQ(stale.value("detached", json()), false);
+  EXPECT_EQ(tool({"status", "--no-advisory", lock_.string()}).exit_code, 3);
   EXPECT_EQ(read_file(lock_), record_of(dead)) << "status broke the lock";
 }
 
