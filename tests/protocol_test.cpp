@@ -72,14 +72,29 @@ TEST_F(Protocol, OverwrittenAttemptRetriesAndWinsOnceTheRivalLetsGo) {
   EXPECT_NE(lock.token(), kForeignUuid);
 }
 
-TEST_F(Protocol, FileReplacedBetweenPublishAndVerifyIsNotClaimedEvenWithOurBytes) {
+TEST_F(Protocol, FileReplacedBetweenPublishAndVerifyIsNotClaimedEvenWithOurBytesLocally) {
   // Same bytes, different file: ours was removed and the path re-created.
+  // On a local filesystem file identities are trusted.
+  fake_fs().local = true;
   fake_fs().after_publish = [](const std::string& path) {
     fake_fs().put(path, fake_fs().files.at(path).bytes);
   };
   UUIDFileLock lock(path_, fast());
   EXPECT_FALSE(lock.try_lock());
   EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, OnANetworkFilesystemOurUuidAloneMakesTheFileOurs) {
+  // sshfs numbers a file differently through the path and through our
+  // descriptor: trusting identities there left every publisher's own file
+  // orphaned at the lock path, and all of them waiting for it forever.
+  fake_fs().after_publish = [](const std::string& path) {
+    fake_fs().put(path, fake_fs().files.at(path).bytes);
+  };
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
+  lock.release();
+  EXPECT_TRUE(fake_fs().files.empty());
 }
 
 TEST_F(Protocol, FileRemovedBetweenPublishAndVerifyIsRetriedAtOnce) {

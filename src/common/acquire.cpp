@@ -137,10 +137,15 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         }
         return false;
       }
-      if (seen.exists && seen.identity == next.prepared.identity &&
+      // On a network filesystem the UUID alone decides: FUSE and NFS clients
+      // may number one file differently through the path and through our
+      // descriptor (sshfs does), and keep a path's number when another host
+      // replaces the file. Our UUID is fresh, so only our record carries it.
+      const bool same_file = !local || seen.identity == next.prepared.identity;
+      if (seen.exists && same_file &&
           detail::parse_record(seen.bytes, seen.truncated).uuid == next.token) {
         token_ = std::move(next.token);
-        held_file_ = next.prepared.identity;
+        held_file_ = seen.identity;
         held_record_size_ = next.record.size();
         held_handle_ = std::move(next.prepared.file);
         owner_pid_ = self.pid;

@@ -133,10 +133,12 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
     // Only our own file may go. Read it back first: it may have been removed
     // (by an administrator, or by a breaker that judged us dead) or replaced
     // by the next holder, and unlinking by path alone would free their lock.
-    const detail::lock_file_snapshot seen = detail::read_back(
-        path_, local_filesystem_.value_or(false), held_handle_, held_file_, held_record_size_, ec);
+    const bool local = local_filesystem_.value_or(false);
+    const detail::lock_file_snapshot seen =
+        detail::read_back(path_, local, held_handle_, held_file_, held_record_size_, ec);
     if (ec) return false;
-    if (!seen.exists || seen.identity != held_file_ ||
+    // As at acquisition, only the UUID counts on a network filesystem.
+    if (!seen.exists || (local && seen.identity != held_file_) ||
         detail::parse_record(seen.bytes, seen.truncated).uuid != token_) {
       forget();
       ec = errc::lock_lost;

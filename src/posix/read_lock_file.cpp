@@ -70,8 +70,10 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
     }
     return snapshot;
   }
+  // A network client may answer ENOENT or ESTALE even through an open
+  // descriptor once another host removed the file (sshfs does): it is gone.
   if (::fstat(fd, &st) != 0) {
-    ec = posix::last_error();
+    if (!posix::is_gone(errno)) ec = posix::last_error();
     return snapshot;
   }
   if (!S_ISREG(st.st_mode)) {
@@ -80,7 +82,13 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   }
   ec = read_bounded(fd, static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)), max_bytes,
                     snapshot);
-  if (ec) return snapshot;
+  if (ec) {
+    if (posix::is_gone(ec.value())) {
+      ec.clear();
+      snapshot.bytes.clear();
+    }
+    return snapshot;
+  }
   snapshot.exists = true;
   snapshot.identity = posix::identity_of(st);
   snapshot.modified = std::chrono::system_clock::time_point(

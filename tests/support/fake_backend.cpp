@@ -114,7 +114,7 @@ advisory_state wait_for_advisory_lock(const file_handle&, bool, std::error_code&
   return advisory_state::unsupported;
 }
 
-bool is_local_filesystem(const std::filesystem::path&) noexcept { return false; }
+bool is_local_filesystem(const std::filesystem::path&) noexcept { return fake_fs().local; }
 
 lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path, const file_handle&,
                                       const file_identity&, std::size_t, std::size_t max_bytes,

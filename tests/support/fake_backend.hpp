@@ -32,6 +32,10 @@ struct FakeFilesystem {
   // Called before each removal of a published file.
   std::function<void(const std::string& path)> before_remove;
 
+  // A local filesystem (one kernel: file identities can be trusted) or, by
+  // default, a network one (only the UUID can).
+  bool local = false;
+
   std::error_code publish_error;  // returned by publish_prepared when set
   std::error_code read_error;     // returned by read_lock_file when set
   int publishes = 0;
