@@ -133,7 +133,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         // file, take it back rather than leave a lock nobody will release.
         std::error_code ignored;
         if (detail::path_names(path_, next.prepared.identity, ignored)) {
-          detail::release_lock_file(path_, next.prepared.file, false, ignored);
+          detail::release_lock_file(path_, next.prepared.file, local, false, ignored);
         }
         return false;
       }

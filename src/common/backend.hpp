@@ -106,8 +106,9 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_director
 
 // Removes the lock file we hold open as `held`, which the path named when the
 // caller last checked; false if the name was gone. The name is free when this
-// returns, even while readers still have the file open.
-bool release_lock_file(const std::filesystem::path& lock_path, const file_handle& held,
+// returns, even while readers still have the file open. `local` says whether
+// the file is on a local filesystem; the backend may close `held`.
+bool release_lock_file(const std::filesystem::path& lock_path, file_handle& held, bool local,
                        bool sync_directory, std::error_code& ec) noexcept;
 
 enum class advisory_state {

@@ -146,8 +146,9 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
     }
     // Between that check and the unlink only a party that deletes a *live*
     // holder's file could slip in, and the protocol never does that.
-    const bool removed = detail::release_lock_file(
-        path_, held_handle_, options_.durability == durability_level::file_and_directory, ec);
+    const bool removed =
+        detail::release_lock_file(path_, held_handle_, local,
+                                  options_.durability == durability_level::file_and_directory, ec);
     if (ec) return false;
     // Unlink first, then drop the advisory lock (forget closes the file): a
     // waiter woken by the unlock finds the path no longer names this file and

@@ -141,7 +141,7 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
         // A lock we cannot make durable is one we do not keep; it is ours,
         // so taking it back cannot free anyone else's.
         std::error_code ignored;
-        release_lock_file(lock_path, prepared.file, false, ignored);
+        release_lock_file(lock_path, prepared.file, true, false, ignored);
         prepared = prepared_record{};
       }
       return publish_outcome::published;

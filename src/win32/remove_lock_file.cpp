@@ -63,7 +63,7 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_c
   }
 }
 
-bool release_lock_file(const std::filesystem::path& lock_path, const file_handle& held,
+bool release_lock_file(const std::filesystem::path& lock_path, file_handle& held, bool,
                        bool sync_directory, std::error_code& ec) noexcept {
   ec.clear();
   // Through our own handle, so exactly our file moves, wherever it is; it was

@@ -102,7 +102,7 @@ bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_c
   return fake_fs().files.erase(lock_path.string()) > 0;
 }
 
-bool release_lock_file(const std::filesystem::path& lock_path, const file_handle&,
+bool release_lock_file(const std::filesystem::path& lock_path, file_handle&, bool,
                        bool sync_directory, std::error_code& ec) noexcept {
   return remove_lock_file(lock_path, sync_directory, ec);
 }
