@@ -4,13 +4,13 @@
 #include "uuid_filelock/inspect.hpp"
 
 #include <cctype>
-#include <new>
 #include <thread>
 
 #include "backend.hpp"
 #include "break_stale_lock.hpp"
 #include "liveness.hpp"
 #include "record.hpp"
+#include "reporting_errors.hpp"
 
 namespace uuid_filelock {
 namespace {
@@ -51,18 +51,6 @@ lock_state judge(const std::filesystem::path& path, const detail::lock_file_snap
   return verdict == detail::liveness::live ? lock_state::held : lock_state::stale;
 }
 
-template <class F>
-auto reporting_errors(std::error_code& ec, F&& step, decltype(step()) failed) noexcept {
-  try {
-    return step();
-  } catch (const std::system_error& e) {
-    ec = e.code();
-  } catch (const std::bad_alloc&) {
-    ec = std::make_error_code(std::errc::not_enough_memory);
-  }
-  return failed;
-}
-
 // Removes exactly the file of `snapshot`, waiting out a concurrent breaker.
 bool remove_judged(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
                    const options& opts, std::error_code& ec) {
@@ -86,7 +74,7 @@ bool remove_judged(const std::filesystem::path& path, const detail::lock_file_sn
 lock_status inspect_lock(const std::filesystem::path& lock_file, const options& opts,
                          std::error_code& ec) noexcept {
   ec.clear();
-  return reporting_errors(
+  return detail::reporting_errors(
       ec,
       [&] {
         lock_status status;
@@ -121,7 +109,7 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
 break_result break_lock(const std::filesystem::path& lock_file, const options& opts, bool force,
                         std::error_code& ec) noexcept {
   ec.clear();
-  return reporting_errors(
+  return detail::reporting_errors(
       ec,
       [&] {
         const std::filesystem::path path = absolute_path(lock_file);
@@ -144,7 +132,7 @@ break_result break_lock(const std::filesystem::path& lock_file, const options& o
 bool release_detached(const std::filesystem::path& lock_file, std::string_view token,
                       const options& opts, std::error_code& ec) noexcept {
   ec.clear();
-  return reporting_errors(
+  return detail::reporting_errors(
       ec,
       [&] {
         const std::filesystem::path path = absolute_path(lock_file);

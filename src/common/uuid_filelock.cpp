@@ -2,13 +2,13 @@
 // Acquisition is in acquire.cpp, stale-lock breaking in break_stale_lock.cpp.
 #include "uuid_filelock/uuid_filelock.hpp"
 
-#include <new>
 #include <utility>
 
 #include "backend.hpp"
 #include "holder_registry.hpp"
 #include "read_back.hpp"
 #include "record.hpp"
+#include "reporting_errors.hpp"
 
 namespace uuid_filelock {
 namespace {
@@ -25,20 +25,6 @@ steady::time_point deadline_after(std::chrono::nanoseconds wait) {
   const steady::time_point now = steady::now();
   if (wait >= steady::time_point::max() - now) return steady::time_point::max();
   return now + wait;
-}
-
-// The noexcept overloads run the protocol through this: allocation failures
-// and entropy failures become error codes instead of std::terminate.
-template <class F>
-bool reporting_errors(std::error_code& ec, F&& step) noexcept {
-  try {
-    return step();
-  } catch (const std::system_error& e) {
-    ec = e.code();
-  } catch (const std::bad_alloc&) {
-    ec = std::make_error_code(std::errc::not_enough_memory);
-  }
-  return false;
 }
 
 }  // namespace
@@ -88,11 +74,14 @@ void UUIDFileLock::acquire() {
 
 void UUIDFileLock::acquire(std::error_code& ec) noexcept {
   ec.clear();
-  const bool acquired = reporting_errors(ec, [&] {
-    const steady::time_point deadline =
-        options_.timeout ? deadline_after(*options_.timeout) : steady::time_point::max();
-    return acquire_before(deadline, ec);
-  });
+  const bool acquired = detail::reporting_errors(
+      ec,
+      [&] {
+        const steady::time_point deadline =
+            options_.timeout ? deadline_after(*options_.timeout) : steady::time_point::max();
+        return acquire_before(deadline, ec);
+      },
+      false);
   if (!acquired && !ec) ec = errc::timeout;
 }
 
@@ -111,7 +100,8 @@ bool UUIDFileLock::try_lock_within(std::chrono::nanoseconds wait) {
 
 bool UUIDFileLock::try_lock_within(std::chrono::nanoseconds wait, std::error_code& ec) noexcept {
   ec.clear();
-  return reporting_errors(ec, [&] { return acquire_before(deadline_after(wait), ec); });
+  return detail::reporting_errors(
+      ec, [&] { return acquire_before(deadline_after(wait), ec); }, false);
 }
 
 void UUIDFileLock::release() {
@@ -129,34 +119,37 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
     ec = errc::not_held;
     return;
   }
-  reporting_errors(ec, [&] {
-    // Only our own file may go. Read it back first: it may have been removed
-    // (by an administrator, or by a breaker that judged us dead) or replaced
-    // by the next holder, and unlinking by path alone would free their lock.
-    const bool local = local_filesystem_.value_or(false);
-    const detail::lock_file_snapshot seen =
-        detail::read_back(path_, local, held_handle_, held_file_, held_record_size_, ec);
-    if (ec) return false;
-    // As at acquisition, only the UUID counts on a network filesystem.
-    if (!seen.exists || (local && seen.identity != held_file_) ||
-        detail::parse_record(seen.bytes, seen.truncated).uuid != token_) {
-      forget();
-      ec = errc::lock_lost;
-      return false;
-    }
-    // Between that check and the unlink only a party that deletes a *live*
-    // holder's file could slip in, and the protocol never does that.
-    const bool removed =
-        detail::release_lock_file(path_, held_handle_, local,
-                                  options_.durability == durability_level::file_and_directory, ec);
-    if (ec) return false;
-    // Unlink first, then drop the advisory lock (forget closes the file): a
-    // waiter woken by the unlock finds the path no longer names this file and
-    // competes for the path afresh instead of trusting a dead inode.
-    forget();
-    if (!removed) ec = errc::lock_lost;
-    return removed;
-  });
+  detail::reporting_errors(
+      ec,
+      [&] {
+        // Only our own file may go. Read it back first: it may have been removed
+        // (by an administrator, or by a breaker that judged us dead) or replaced
+        // by the next holder, and unlinking by path alone would free their lock.
+        const bool local = local_filesystem_.value_or(false);
+        const detail::lock_file_snapshot seen =
+            detail::read_back(path_, local, held_handle_, held_file_, held_record_size_, ec);
+        if (ec) return false;
+        // As at acquisition, only the UUID counts on a network filesystem.
+        if (!seen.exists || (local && seen.identity != held_file_) ||
+            detail::parse_record(seen.bytes, seen.truncated).uuid != token_) {
+          forget();
+          ec = errc::lock_lost;
+          return false;
+        }
+        // Between that check and the unlink only a party that deletes a *live*
+        // holder's file could slip in, and the protocol never does that.
+        const bool removed = detail::release_lock_file(
+            path_, held_handle_, local, options_.durability == durability_level::file_and_directory,
+            ec);
+        if (ec) return false;
+        // Unlink first, then drop the advisory lock (forget closes the file): a
+        // waiter woken by the unlock finds the path no longer names this file and
+        // competes for the path afresh instead of trusting a dead inode.
+        forget();
+        if (!removed) ec = errc::lock_lost;
+        return removed;
+      },
+      false);
 }
 
 std::string UUIDFileLock::detach() {
