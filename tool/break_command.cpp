@@ -27,7 +27,10 @@ int break_command(const settings& s, bool force) {
         if (!ec) {
           std::cerr << "uuid-filelock: " << s.lock_file.string() << " is "
                     << describe_holder(before) << "; not broken"
-                    << (force ? " (its holder still has it open)" : " (use --force)") << "\n";
+                    << (force ? " (its holder still has it open, or another process keeps "
+                                "breaking it)"
+                              : " (use --force)")
+                    << "\n";
           return kRefused;
         }
         break;

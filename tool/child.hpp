@@ -11,7 +11,8 @@ namespace uuid_filelock::tool {
 // termination signals the tool receives (POSIX: SIGINT, SIGTERM, SIGHUP sent
 // to the tool alone; a terminal's Ctrl-C reaches the child by itself).
 // Returns its exit status, or 128+N if signal N killed it; start_error is set
-// (and nothing returned) when the command cannot be started. The child
+// (and nothing returned) when the command cannot be started, or not waited
+// for. Signals the caller ignored (nohup) stay ignored for the command. The child
 // inherits no handle of the lock: the library opens them all
 // close-on-exec / non-inheritable.
 int run_child(const std::vector<std::string>& command, std::error_code& start_error);

@@ -20,10 +20,15 @@ volatile sig_atomic_t pending_signal = 0;
 // Passes a signal sent to the tool (kill(), a service manager) on to the
 // child. A terminal's Ctrl-C or hang-up goes to the whole foreground process
 // group, the child included: sending it again would make a child that
-// handles the first one gracefully die of the second. The kernel marks those
-// with si_code SI_KERNEL; anything a process sent has si_code <= 0.
+// handles the first one gracefully die of the second. Linux marks those
+// with si_code SI_KERNEL. (A signal sent by a process to the whole group
+// still reaches the child twice.)
 void forward(int signal, siginfo_t* info, void*) {
-  if (info != nullptr && info->si_code > 0) return;
+#ifdef SI_KERNEL
+  if (info != nullptr && info->si_code == SI_KERNEL) return;
+#else
+  (void)info;
+#endif
   if (child_pid > 0) {
     ::kill(static_cast<pid_t>(child_pid), signal);
   } else {
@@ -34,19 +39,29 @@ void forward(int signal, siginfo_t* info, void*) {
 }  // namespace
 
 int run_child(const std::vector<std::string>& command, std::error_code& start_error) {
+  // The child gets the dispositions the tool was started with, except
+  // SIGPIPE (ignored by the tool itself) and SIGCHLD (restored so that
+  // waitpid works): a signal ignored by the caller (nohup, `cmd &`) stays
+  // ignored and is not forwarded, as shells do.
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGCHLD);
+  ::signal(SIGCHLD, SIG_DFL);
   struct sigaction action {};
   action.sa_sigaction = forward;
   action.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&action.sa_mask);
-  for (int signal : kForwarded) ::sigaction(signal, &action, nullptr);
+  for (int signal : kForwarded) {
+    struct sigaction current {};
+    ::sigaction(signal, nullptr, &current);
+    if (current.sa_handler == SIG_IGN) continue;
+    ::sigaction(signal, &action, nullptr);
+    sigaddset(&defaults, signal);
+  }
 
-  // The child starts with default dispositions and an empty mask, whatever
-  // the tool's own are.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int signal : kForwarded) sigaddset(&defaults, signal);
   sigset_t empty;
   sigemptyset(&empty);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
@@ -67,9 +82,15 @@ int run_child(const std::vector<std::string>& command, std::error_code& start_er
   if (pending_signal != 0) ::kill(pid, pending_signal);
 
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  pid_t waited = 0;
+  do {
+    waited = ::waitpid(pid, &status, 0);
+  } while (waited < 0 && errno == EINTR);
   child_pid = 0;
+  if (waited < 0) {
+    start_error = {errno, std::system_category()};
+    return 0;
+  }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }

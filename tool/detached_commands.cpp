@@ -14,7 +14,16 @@ int acquire_command(const settings& s) {
   opts.detached = true;
   UUIDFileLock lock(s.lock_file, opts);
   if (const int acquired = acquire_for_tool(lock, s); acquired != kOk) return acquired;
-  std::cout << lock.detach() << std::endl;
+  // The token is the only way to end the lock: if it cannot be handed over
+  // (stdout closed or full), the lock is not left behind.
+  std::cout << lock.token() << std::endl;
+  if (!std::cout) {
+    std::error_code ignored;
+    lock.release(ignored);
+    std::cerr << "uuid-filelock: cannot write the token; " << s.lock_file.string() << " released\n";
+    return kLockError;
+  }
+  lock.detach();
   return kOk;
 }
 

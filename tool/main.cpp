@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "terminal.hpp"
 
 namespace {
 
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
     return kUsage;
   }
 
+  report_broken_pipes_as_errors();
   try {
     if (*run) return run_command(s, command);
     if (*status) return status_command(s, json);

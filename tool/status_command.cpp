@@ -51,7 +51,10 @@ int status_command(const settings& s, bool json) {
     return kLockError;
   }
   if (json) {
-    std::cout << as_json(s, status).dump() << "\n";
+    // Hosts and paths come from other machines' records and may hold any
+    // bytes: invalid UTF-8 is replaced rather than failing the whole report.
+    std::cout << as_json(s, status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else {
     std::cout << describe_holder(status);
     if (!status.uuid.empty()) std::cout << " (uuid " << status.uuid << ")";

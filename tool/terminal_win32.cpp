@@ -10,4 +10,7 @@ bool stderr_is_terminal() {
   return ::GetConsoleMode(::GetStdHandle(STD_ERROR_HANDLE), &mode) != FALSE;
 }
 
+// Windows has no SIGPIPE: a failed write is already an error.
+void report_broken_pipes_as_errors() {}
+
 }  // namespace uuid_filelock::tool

@@ -48,8 +48,8 @@ enum class break_result {
 break_result break_lock(const std::filesystem::path& lock_file, const options& opts, bool force,
                         std::error_code& ec) noexcept;
 
-// Releases a detached lock: removes the lock file only if it carries `token`.
-// False (the file untouched) if it carries another UUID or is gone.
+// Releases a detached lock: removes the lock file only if it is a detached
+// lock carrying `token`. False (the file untouched) otherwise or if it is gone.
 bool release_detached(const std::filesystem::path& lock_file, std::string_view token,
                       const options& opts, std::error_code& ec) noexcept;
 

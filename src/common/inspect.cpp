@@ -92,7 +92,10 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
           status.detached = record.detached;
         }
         status.age = detail::age_of(snapshot.modified);
-        status.state = judge(path, snapshot, record, opts, ec);
+        const lock_state state = judge(path, snapshot, record, opts, ec);
+        // Released while we looked: nothing of the old holder is reported.
+        if (state == lock_state::free) return lock_status{};
+        status.state = state;
         return status;
       },
       lock_status{});
@@ -142,7 +145,11 @@ bool release_detached(const std::filesystem::path& lock_file, std::string_view t
         // Tokens are compared as the record stores them (lower case).
         std::string wanted(token);
         for (char& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (detail::parse_record(snapshot.bytes, snapshot.truncated).uuid != wanted) return false;
+        // Only a detached lock: any UUID can be read with `status`, and a
+        // running holder's lock is not anybody's to end.
+        const detail::holder_record record =
+            detail::parse_record(snapshot.bytes, snapshot.truncated);
+        if (!record.detached || record.uuid != wanted) return false;
         return remove_judged(path, snapshot, opts, ec);
       },
       false);
