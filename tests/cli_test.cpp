@@ -648,6 +648,15 @@ TEST_F(Cli, AcquiredLockOutlivesTheToolUntilReleasedWithItsToken) {
   EXPECT_EQ(again.exit_code, 1) << "released twice: " << again;
 }
 
+TEST_F(Cli, ReleaseNeverEndsALockThatIsNotDetached) {
+  // A running holder's UUID is no token: `status` shows it to anyone.
+  ChildProcess other = holder();
+  const std::string record = read_file(lock_);
+  const ProgramResult refused = tool({"release", lock_.string(), record.substr(0, 36)});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_EQ(read_file(lock_), record) << "release ended a running holder's lock";
+}
+
 TEST_F(Cli, AcquireTimesOutOnAHeldLock) {
   ChildProcess other = holder();
   const std::string record = read_file(lock_);
