@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include "uuid_filelock/detail/file_handle.hpp"
 #include "uuid_filelock/detail/file_identity.hpp"
@@ -25,14 +26,34 @@ struct publish_settings {
   bool persistent;      // the file outlives this process (a detached lock)
 };
 
+class prepared_record;
+
+// Deletes a prepared record's temporary file if it still has one (an
+// unpublished one: publication clears temp_path). The one part of
+// prepared_record each backend defines.
+void discard_temporary(prepared_record& prepared) noexcept;
+
 // A complete record written to a temporary file beside the lock, ready to be
 // published. The temporary file never outlives this object.
 class prepared_record {
  public:
   prepared_record() noexcept = default;
-  ~prepared_record();
-  prepared_record(prepared_record&& other) noexcept;
-  prepared_record& operator=(prepared_record&& other) noexcept;
+  ~prepared_record() { discard_temporary(*this); }
+  prepared_record(prepared_record&& other) noexcept
+      : file(std::move(other.file)),
+        temp_path(std::exchange(other.temp_path, {})),
+        identity(other.identity),
+        advisory_held(other.advisory_held) {}
+  prepared_record& operator=(prepared_record&& other) noexcept {
+    if (this != &other) {
+      discard_temporary(*this);
+      file = std::move(other.file);
+      temp_path = std::exchange(other.temp_path, {});
+      identity = other.identity;
+      advisory_held = other.advisory_held;
+    }
+    return *this;
+  }
   prepared_record(const prepared_record&) = delete;
   prepared_record& operator=(const prepared_record&) = delete;
 

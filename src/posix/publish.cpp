@@ -137,25 +137,9 @@ publish_outcome create_in_place(prepared_record& prepared, const std::filesystem
 
 }  // namespace
 
-prepared_record::~prepared_record() {
-  if (!temp_path.empty()) ::unlink(temp_path.c_str());
-}
-
-prepared_record::prepared_record(prepared_record&& other) noexcept
-    : file(std::move(other.file)),
-      temp_path(std::exchange(other.temp_path, {})),
-      identity(other.identity),
-      advisory_held(other.advisory_held) {}
-
-prepared_record& prepared_record::operator=(prepared_record&& other) noexcept {
-  if (this != &other) {
-    if (!temp_path.empty()) ::unlink(temp_path.c_str());
-    file = std::move(other.file);
-    temp_path = std::exchange(other.temp_path, {});
-    identity = other.identity;
-    advisory_held = other.advisory_held;
-  }
-  return *this;
+void discard_temporary(prepared_record& prepared) noexcept {
+  if (!prepared.temp_path.empty()) ::unlink(prepared.temp_path.c_str());
+  prepared.temp_path.clear();
 }
 
 prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,

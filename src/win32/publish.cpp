@@ -40,30 +40,11 @@ std::error_code write_record(HANDLE file, std::string_view record, bool flush) {
 
 // The temporary file deletes itself when its handle closes, except a
 // detached lock's (no delete-on-close), which is deleted by name.
-prepared_record::~prepared_record() {
-  if (temp_path.empty()) return;
-  file.close();
-  ::DeleteFileW(temp_path.c_str());
-}
-
-prepared_record::prepared_record(prepared_record&& other) noexcept
-    : file(std::move(other.file)),
-      temp_path(std::exchange(other.temp_path, {})),
-      identity(other.identity),
-      advisory_held(other.advisory_held) {}
-
-prepared_record& prepared_record::operator=(prepared_record&& other) noexcept {
-  if (this != &other) {
-    if (!temp_path.empty()) {
-      file.close();
-      ::DeleteFileW(temp_path.c_str());
-    }
-    file = std::move(other.file);
-    temp_path = std::exchange(other.temp_path, {});
-    identity = other.identity;
-    advisory_held = other.advisory_held;
-  }
-  return *this;
+void discard_temporary(prepared_record& prepared) noexcept {
+  if (prepared.temp_path.empty()) return;
+  prepared.file.close();
+  ::DeleteFileW(prepared.temp_path.c_str());
+  prepared.temp_path.clear();
 }
 
 prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,

@@ -24,19 +24,9 @@ using test::fake_fs;
 
 void file_handle::close() noexcept { native_ = invalid; }
 
-prepared_record::~prepared_record() { fake_fs().temps.erase(temp_path.string()); }
-prepared_record::prepared_record(prepared_record&& other) noexcept
-    : file(std::move(other.file)),
-      temp_path(std::exchange(other.temp_path, {})),
-      identity(other.identity),
-      advisory_held(other.advisory_held) {}
-prepared_record& prepared_record::operator=(prepared_record&& other) noexcept {
-  fake_fs().temps.erase(temp_path.string());
-  file = std::move(other.file);
-  temp_path = std::exchange(other.temp_path, {});
-  identity = other.identity;
-  advisory_held = other.advisory_held;
-  return *this;
+void discard_temporary(prepared_record& prepared) noexcept {
+  fake_fs().temps.erase(prepared.temp_path.string());
+  prepared.temp_path.clear();
 }
 
 prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,
