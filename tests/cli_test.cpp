@@ -220,12 +220,22 @@ TEST_F(Cli, UsageErrorsExit64AndRunNothing) {
       with_command({"run", "--timeout", lock}),
       with_command({"run", "--retry-interval", "often", lock}),
       with_command({"run", "--stale-after", "later", lock}),
+      with_command({"run", "--verify-delay", "-1", lock}),
+      with_command({"run", "--verify-delay", "soon", lock}),
+      with_command({"run", "--filesystem", "bogus", lock}),
+      with_command({"run", "--heartbeat", lock}),
+      with_command({"run", "--heartbeat", "--stale-after", "1", lock}),
       {"no-such-subcommand", lock},
       {"status"},
       {"status", "--no-such-option", lock},
       {"acquire"},
       {"acquire", "--timeout", "-1", lock},
       {"acquire", "--timeout", "soon", lock},
+      // A detached lock's holder exits: nothing would heartbeat.
+      {"acquire", "--heartbeat", "--stale-after", "10", lock},
+      {"acquire", "--filesystem", "bogus", lock},
+      {"status", "--filesystem", "bogus", lock},
+      {"break", "--filesystem", "bogus", lock},
       {"release", lock},
       {"release"},
       {"break"},
@@ -241,6 +251,38 @@ TEST_F(Cli, UsageErrorsExit64AndRunNothing) {
     EXPECT_FALSE(std::filesystem::exists(witness)) << shown << ": the command ran";
     EXPECT_FALSE(std::filesystem::exists(lock_)) << shown << ": a lock file was left";
   }
+}
+
+TEST_F(Cli, HeartbeatWithoutStaleAfterIsAUsageError) {
+  const std::filesystem::path witness = dir_ / "witness";
+  const ProgramResult result = run({"--heartbeat"}, {"pidfile", witness.string(), "0"});
+  EXPECT_EQ(result.exit_code, kUsage) << result;
+  EXPECT_TRUE(contains(result.err, "--heartbeat")) << result;
+  EXPECT_TRUE(contains(result.err, "--stale-after")) << result;
+  EXPECT_EQ(result.out, "") << result;
+  EXPECT_TRUE(dir_.entries().empty()) << "the command ran or a lock file was left";
+}
+
+TEST_F(Cli, HeartbeatNeedsStaleAfterOfAtLeastThreeSeconds) {
+  const std::filesystem::path witness = dir_ / "witness";
+  for (const std::string too_short : {"0", "1", "2.999"}) {
+    const ProgramResult result =
+        run({"--heartbeat", "--stale-after", too_short}, {"pidfile", witness.string(), "0"});
+    EXPECT_EQ(result.exit_code, kUsage) << too_short << ": " << result;
+    EXPECT_TRUE(contains(result.err, "--stale-after")) << too_short << ": " << result;
+    EXPECT_TRUE(contains(result.err, "at least 3 seconds")) << too_short << ": " << result;
+    EXPECT_EQ(result.out, "") << too_short << ": " << result;
+    EXPECT_TRUE(dir_.entries().empty()) << too_short << ": the command ran or a lock was left";
+  }
+}
+
+TEST_F(Cli, UnknownFilesystemKindIsAUsageError) {
+  const ProgramResult result = run({"--filesystem", "bogus"}, {"echo", "hi"});
+  EXPECT_EQ(result.exit_code, kUsage) << result;
+  EXPECT_TRUE(contains(result.err, "--filesystem")) << result;
+  EXPECT_TRUE(contains(result.err, "bogus")) << result;
+  EXPECT_EQ(result.out, "") << "the command ran: " << result;
+  EXPECT_TRUE(dir_.entries().empty());
 }
 
 // --- run: exit statuses --------------------------------------------------
@@ -300,6 +342,48 @@ TEST_F(Cli, CommandInheritsNoDescriptorOfTheLock) {
   }
   const ProgramResult result = run({}, {"descriptors", lock_.string()});
   EXPECT_EQ(result.exit_code, 0) << "the command has a descriptor of the lock file: " << result;
+}
+
+TEST_F(Cli, RunWithHeartbeatVerifyDelayAndFilesystemOptions) {
+  const ProgramResult result = run(
+      {"--heartbeat", "--stale-after", "3", "--verify-delay", "0.05", "--filesystem", "network"},
+      {"echo", "hi"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_EQ(result.out, "hi\n") << result;
+  EXPECT_EQ(result.err, "to stderr\n") << result;
+  EXPECT_TRUE(dir_.entries().empty()) << "the lock file (or a temporary) was left";
+  for (const std::string kind : {"auto", "local"}) {
+    const ProgramResult other = run({"--filesystem", kind, "--verify-delay", "0"}, {"echo", "hi"});
+    EXPECT_EQ(other.exit_code, 0) << kind << ": " << other;
+    EXPECT_EQ(other.out, "hi\n") << kind << ": " << other;
+    EXPECT_TRUE(dir_.entries().empty()) << kind;
+  }
+}
+
+TEST_F(Cli, HeartbeatingRunHoldsTheLockAndSaysSoInItsRecord) {
+  const std::filesystem::path pid_file = dir_ / "command.pid";
+  CapturedProcess run_process(
+      run_args({"--heartbeat", "--stale-after", "3"}, {"pidfile", pid_file.string(), "60"}));
+  const process_id command = command_pid(pid_file);
+  ASSERT_NE(command, 0u);
+  const std::string record = read_file(lock_);
+  // The holder is the tool, and its record carries its heartbeat's limit.
+  EXPECT_EQ(record_field(record, "pid"), std::to_string(run_process.pid())) << record;
+  EXPECT_EQ(record_field(record, "heartbeat_ms"), "3000") << record;
+  const json held = status_json({}, 1);
+  EXPECT_EQ(held.value("state", json()), "held");
+  EXPECT_EQ(held.value("uuid", json()), record.substr(0, 36));
+  EXPECT_EQ(held.value("pid", json()), run_process.pid());
+  EXPECT_EQ(held.value("detached", json()), false);
+  EXPECT_EQ(
+      tool({"status", "--stale-after", "3", "--filesystem", "network", lock_.string()}).exit_code,
+      1);
+  // The command killed (SIGKILL on POSIX, exit 1 from TerminateProcess on
+  // Windows): the tool passes its status on and releases.
+  kill_process(command);
+  const ProgramResult result = run_process.finish();
+  EXPECT_EQ(result.exit_code, kWindows ? 1 : 128 + 9) << result;
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"command.pid"}) << "the lock was not released";
 }
 
 // --- errors on the lock itself --------------------------------------------

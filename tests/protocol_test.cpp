@@ -24,10 +24,21 @@ class Protocol : public ::testing::Test {
 
   // Absolute on every OS, as the lock makes it (on Windows with a drive).
   const std::string path_ = std::filesystem::absolute("/fake/app.lock").string();
+  // The fake is a network filesystem unless a test says otherwise; its
+  // rivals act at scripted points, so no verify delay is needed.
   options fast() const {
     options opts;
     opts.retry_interval = 1ms;
+    opts.verify_delay = 0ns;
     return opts;
+  }
+
+  // A record of a holder on another host; `heartbeat_ms` "" for none.
+  static std::string other_host_record(const std::string& heartbeat_ms) {
+    return std::string(kForeignUuid) +
+           "\nformat=uuid-filelock/1\npid=99\nstart=1\nhost=elsewhere\nmachine=m2\n"
+           "boot=b2\npidns=pid:[1]\nadvisory=0\n" +
+           (heartbeat_ms.empty() ? "" : "heartbeat_ms=" + heartbeat_ms + "\n");
   }
 };
 
@@ -95,6 +106,62 @@ TEST_F(Protocol, OnANetworkFilesystemOurUuidAloneMakesTheFileOurs) {
   EXPECT_TRUE(lock.try_lock());
   lock.release();
   EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, RemoteRecordAgeIsMeasuredByTheServersClockNotOurs) {
+  // The file server's clock runs an hour ahead of ours. By our clock a
+  // record it stamped 5 s ago is an hour in the future (as old as an hour),
+  // by its own it is 5 s old: respected.
+  fake_fs().server_clock_ahead = 1h;
+  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 5s);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_GE(fake_fs().stamps, 1);  // the server's clock was read
+  EXPECT_EQ(fake_fs().removes, 0);
+  // Two minutes old by the server's clock: its heartbeat stopped.
+  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 120s);
+  EXPECT_TRUE(lock.try_lock());
+}
+
+TEST_F(Protocol, RemoteRecordAgeIgnoresAServerClockBehindOurs) {
+  // The server's clock an hour behind: by ours, a record it stamped two
+  // minutes ago is an hour old and a minute's heartbeat long overdue.
+  fake_fs().server_clock_ahead = -1h;
+  fake_fs().put(path_, other_host_record("600000"), fake_fs().server_now() - 120s);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, AgeIsNotAskedWhereNoRuleNeedsIt) {
+  // A holder on another host that does not heartbeat is respected whatever
+  // its age: no round trip to the server's clock is spent on it.
+  fake_fs().put(path_, other_host_record(""), fake_fs().server_now() - 24h);
+  options opts = fast();
+  opts.stale_after = 1s;
+  UUIDFileLock lock(path_, opts);
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().stamps, 0);
+}
+
+TEST_F(Protocol, ALocalFilesystemIsJudgedByOurClock) {
+  fake_fs().local = true;
+  fake_fs().server_clock_ahead = 1h;  // irrelevant: one kernel, one clock
+  fake_fs().put(path_, other_host_record("60000"), std::chrono::system_clock::now() - 120s);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
+  EXPECT_EQ(fake_fs().stamps, 0);
+}
+
+TEST_F(Protocol, ClassificationCanBeOverridden) {
+  // A local fake treated as network: its holder's age comes from the server.
+  fake_fs().local = true;
+  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 120s);
+  options opts = fast();
+  opts.filesystem = filesystem_kind::network;
+  UUIDFileLock lock(path_, opts);
+  EXPECT_TRUE(lock.try_lock());
+  EXPECT_GE(fake_fs().stamps, 1);
 }
 
 TEST_F(Protocol, FileRemovedBetweenPublishAndVerifyIsRetriedAtOnce) {

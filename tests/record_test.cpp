@@ -15,9 +15,17 @@ constexpr const char* kUuid = "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
 const process_identity kHolder{1234,          987654,     "build-host",
                                "machine-abc", "boot-xyz", "pid:[4026531836]"};
 
+record_flags flags(bool advisory) {
+  record_flags f;
+  f.advisory = advisory;
+  return f;
+}
+const record_flags kAdvisory = flags(true);
+const record_flags kPlain = flags(false);
+
 TEST(Record, FormatIsVersionedWithTheUuidFirst) {
   const auto at = std::chrono::system_clock::time_point(1795737540s + 123456us);
-  EXPECT_EQ(format_record(kUuid, kHolder, true, at),
+  EXPECT_EQ(format_record(kUuid, kHolder, kAdvisory, at),
             std::string(kUuid) +
                 "\n"
                 "format=uuid-filelock/1\n"
@@ -32,8 +40,9 @@ TEST(Record, FormatIsVersionedWithTheUuidFirst) {
 }
 
 TEST(Record, TimestampsHaveFixedWidthSoRecordsCanBeRewrittenInPlace) {
-  const auto a = format_record(kUuid, kHolder, true, std::chrono::system_clock::time_point(1s));
-  const auto b = format_record(kUuid, kHolder, true, std::chrono::system_clock::now());
+  const auto a =
+      format_record(kUuid, kHolder, kAdvisory, std::chrono::system_clock::time_point(1s));
+  const auto b = format_record(kUuid, kHolder, kAdvisory, std::chrono::system_clock::now());
   EXPECT_EQ(a.size(), b.size());
   EXPECT_NE(a.find("acquired_at=1970-01-01T00:00:01.000000Z\n"), std::string::npos);
 }
@@ -41,20 +50,20 @@ TEST(Record, TimestampsHaveFixedWidthSoRecordsCanBeRewrittenInPlace) {
 TEST(Record, TimesBeforeTheEpochFormatCorrectly) {
   const auto at = std::chrono::system_clock::time_point(-1s);
   EXPECT_NE(
-      format_record(kUuid, kHolder, false, at).find("acquired_at=1969-12-31T23:59:59.000000Z"),
+      format_record(kUuid, kHolder, kPlain, at).find("acquired_at=1969-12-31T23:59:59.000000Z"),
       std::string::npos);
 }
 
 TEST(Record, HostnameCannotForgeExtraLines) {
   process_identity evil = kHolder;
   evil.host = "evil\npid=1";
-  const std::string record = format_record(kUuid, evil, false, {});
+  const std::string record = format_record(kUuid, evil, kPlain, {});
   EXPECT_NE(record.find("host=evil?pid=1\n"), std::string::npos);
   EXPECT_EQ(parse_record(record, false).holder.pid, 1234u);
 }
 
 TEST(Record, ParsesWhatItFormats) {
-  const holder_record parsed = parse_record(format_record(kUuid, kHolder, true, {}), false);
+  const holder_record parsed = parse_record(format_record(kUuid, kHolder, kAdvisory, {}), false);
   EXPECT_EQ(parsed.type, kind::full);
   EXPECT_EQ(parsed.uuid, kUuid);
   EXPECT_EQ(parsed.holder.pid, kHolder.pid);
@@ -95,8 +104,29 @@ TEST(Record, AnythingElseIsUnreadable) {
   }
 }
 
+TEST(Record, HeartbeatLineIsWrittenOnlyForHeartbeatingHolders) {
+  EXPECT_EQ(format_record(kUuid, kHolder, kPlain, {}).find("heartbeat"), std::string::npos);
+  record_flags beating = kPlain;
+  beating.heartbeat = 4500ms;
+  const std::string record = format_record(kUuid, kHolder, beating, {});
+  EXPECT_NE(record.find("\nheartbeat_ms=4500\n"), std::string::npos) << record;
+  const holder_record parsed = parse_record(record, false);
+  ASSERT_TRUE(parsed.heartbeat.has_value());
+  EXPECT_EQ(*parsed.heartbeat, 4500ms);
+  EXPECT_FALSE(parse_record(format_record(kUuid, kHolder, kPlain, {}), false).heartbeat);
+}
+
+TEST(Record, HeartbeatOfZeroOrGarbageIsNoHeartbeat) {
+  // Zero would make the record stale at once; garbage reads as zero.
+  for (const char* value : {"0", "", "x", "-5"}) {
+    const std::string record =
+        std::string(kUuid) + "\nformat=uuid-filelock/1\npid=1\nheartbeat_ms=" + value + "\n";
+    EXPECT_FALSE(parse_record(record, false).heartbeat) << value;
+  }
+}
+
 TEST(Record, TruncatedFilesAreOversized) {
-  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, true, {}), true).type, kind::oversized);
+  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, kAdvisory, {}), true).type, kind::oversized);
 }
 
 }  // namespace

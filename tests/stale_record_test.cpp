@@ -28,6 +28,7 @@ struct RecordFields {
   std::string boot;
   std::string pidns;
   bool advisory;
+  std::string heartbeat_ms = "";  // "": the holder does not heartbeat
 };
 
 // This process's own fields, as a holder on this machine would record them.
@@ -40,7 +41,8 @@ std::string record_text(const RecordFields& f) {
   return std::string(kUuid) + "\nformat=uuid-filelock/1\npid=" + std::to_string(f.pid) +
          "\nstart=" + std::to_string(f.start) + "\nhost=" + f.host + "\nmachine=" + f.machine +
          "\nboot=" + f.boot + "\npidns=" + f.pidns + "\nadvisory=" + (f.advisory ? "1" : "0") +
-         "\nacquired_at=2026-01-01T00:00:00.000000Z\n";
+         "\nacquired_at=2026-01-01T00:00:00.000000Z\n" +
+         (f.heartbeat_ms.empty() ? "" : "heartbeat_ms=" + f.heartbeat_ms + "\n");
 }
 
 ChildProcess sleeper(const char* seconds) {
@@ -51,6 +53,15 @@ std::uint64_t dead_pid() {
   ChildProcess child = sleeper("0");
   EXPECT_EQ(child.wait(), 0);
   return child.pid();
+}
+
+// A holder on another machine, whose process we cannot ask about.
+RecordFields elsewhere() {
+  RecordFields fields = here(dead_pid(), 1);
+  fields.host = "elsewhere";
+  fields.machine = "other-machine";
+  fields.boot = "11111111-1111-1111-1111-111111111111";
+  return fields;
 }
 
 class StaleRecord : public ::testing::TestWithParam<bool> {
@@ -117,25 +128,61 @@ TEST_P(StaleRecord, EarlierBootOfThisMachineIsTakenOver) {
   EXPECT_TRUE(taken_over());
 }
 
-TEST_P(StaleRecord, AnotherHostIsRespectedUntilStaleAfter) {
-  RecordFields fields = here(dead_pid(), 1);
-  fields.host = "elsewhere";
-  fields.machine = "other-machine";
-  fields.boot = "11111111-1111-1111-1111-111111111111";
-  write(record_text(fields), 3600s);
-  EXPECT_FALSE(taken_over());  // no stale_after: never judged
+TEST_P(StaleRecord, AnotherHostThatDoesNotHeartbeatIsAlwaysRespected) {
+  // It may simply hold the lock for long: its age proves nothing.
+  write(record_text(elsewhere()), 3600s);
+  EXPECT_FALSE(taken_over());
   options limited = opts();
-  limited.stale_after = 7200s;
-  EXPECT_FALSE(taken_over(limited));  // younger than the limit
   limited.stale_after = 60s;
-  EXPECT_TRUE(taken_over(limited));
+  EXPECT_FALSE(taken_over(limited));
 }
 
-TEST_P(StaleRecord, AnotherPidNamespaceIsRespected) {
+TEST_P(StaleRecord, AnotherHostThatHeartbeatsIsStaleOnceOlderThanItsLimit) {
+  RecordFields fields = elsewhere();
+  fields.heartbeat_ms = "60000";
+  write(record_text(fields), 30s);
+  EXPECT_FALSE(taken_over());  // younger than its limit
+  write(record_text(fields), 90s);
+  EXPECT_TRUE(taken_over());  // no stale_after of ours needed: its own limit
+}
+
+TEST_P(StaleRecord, HeartbeatLimitWinsOverAShorterStaleAfterOfOurs) {
+  RecordFields fields = elsewhere();
+  fields.heartbeat_ms = "60000";
+  write(record_text(fields), 30s);
+  options impatient = opts();
+  impatient.stale_after = 5s;  // shorter than its heartbeats are spaced for
+  EXPECT_FALSE(taken_over(impatient));
+  options patient = opts();
+  patient.stale_after = 7200s;  // longer: ours wins
+  write(record_text(fields), 3600s);
+  EXPECT_FALSE(taken_over(patient));
+  write(record_text(fields), 9000s);
+  EXPECT_TRUE(taken_over(patient));
+}
+
+TEST_P(StaleRecord, HeartbeatingHolderOnThisBootIsJudgedByItsProcess) {
+  ChildProcess live = sleeper("60");
+  const std::uint64_t start = process_start_time(live.pid());
+  ASSERT_NE(start, 0u);
+  RecordFields fields = here(live.pid(), start);
+  fields.heartbeat_ms = "3000";
+  write(record_text(fields), 3600s);  // its heartbeats stopped, but it runs
+  EXPECT_FALSE(taken_over());
+  RecordFields dead = here(dead_pid(), 1);
+  dead.heartbeat_ms = "3600000";
+  write(record_text(dead));  // beat a moment ago, but its process is gone
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, AnotherPidNamespaceIsRespectedUnlessItsHeartbeatStopped) {
   RecordFields fields = here(dead_pid(), 1);
   fields.pidns = "pid:[1]";  // its pids are not ours to look up
   write(record_text(fields), 3600s);
   EXPECT_FALSE(taken_over());
+  fields.heartbeat_ms = "60000";
+  write(record_text(fields), 3600s);
+  EXPECT_TRUE(taken_over());
 }
 
 TEST_P(StaleRecord, UuidOnlyRecordIsRespectedUntilStaleAfter) {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -33,12 +34,27 @@ void add_lock_file(CLI::App& command, settings& s) {
 void add_judging(CLI::App& command, settings& s) {
   command
       .add_option("--stale-after", s.stale_after_seconds,
-                  "Presume a holder dead once its record is this many seconds old, where it cannot "
-                  "be checked (another host, a detached lock, a UUID-only record)")
+                  "Presume a holder dead once its record is this many seconds old, where its "
+                  "record allows it (a heartbeating holder, a detached lock, a UUID-only record); "
+                  "measured by the lock filesystem's clock")
       ->check(seconds(true));
   command.add_flag_callback(
       "--no-advisory", [&s] { s.advisory = false; },
       "Do not use the advisory-lock fast path: judge and poll by the record alone");
+  command
+      .add_option_function<std::string>(
+          "--filesystem",
+          [&s](const std::string& kind) {
+            using uuid_filelock::filesystem_kind;
+            s.filesystem = kind == "local"     ? filesystem_kind::local
+                           : kind == "network" ? filesystem_kind::network
+                                               : filesystem_kind::automatic;
+          },
+          "Treat the lock's directory as local (one machine uses it) or network (several hosts "
+          "share it: no advisory fast path, a verify delay); default auto: by its filesystem "
+          "type")
+      ->type_name("KIND")
+      ->check(CLI::IsMember({"auto", "local", "network"}));
 }
 
 void add_waiting(CLI::App& command, settings& s) {
@@ -51,6 +67,41 @@ void add_waiting(CLI::App& command, settings& s) {
       .add_option("--retry-interval", s.retry_interval_seconds,
                   "Seconds between attempts while the holder cannot be waited on (default 1)")
       ->check(seconds(false));
+}
+
+// Where a lock is taken.
+void add_taking(CLI::App& command, settings& s) {
+  command
+      .add_option("--verify-delay", s.verify_delay_seconds,
+                  "Seconds between publishing the lock file and reading it back, so that another "
+                  "host's competing file shows up (fractions allowed; default: 0 on a local "
+                  "filesystem, 0.25 on a network one)")
+      ->check(seconds(true));
+}
+
+// Only where this tool holds the lock while it runs: a detached lock's
+// holder exits, so nothing would refresh its record.
+void add_heartbeat(CLI::App& command, settings& s) {
+  command.add_flag("--heartbeat", s.heartbeat,
+                   "While holding the lock, refresh its file every stale-after/3 seconds, so that "
+                   "other hosts take it over only once it has gone unrefreshed for --stale-after "
+                   "seconds (a crashed host's lock is recovered); needs --stale-after >= 3");
+}
+
+// What --heartbeat needs, which CLI11 cannot say: thrown as a usage error.
+void check_heartbeat(const settings& s) {
+  if (!s.heartbeat) return;
+  const std::string minimum = std::to_string(uuid_filelock::min_heartbeat_stale_after.count());
+  if (!s.stale_after_seconds) {
+    throw CLI::ValidationError("--heartbeat", "needs --stale-after SECONDS (at least " + minimum +
+                                                  "): the age at which other hosts may take "
+                                                  "over a lock whose heartbeat stopped");
+  }
+  if (seconds_to_duration(*s.stale_after_seconds) < uuid_filelock::min_heartbeat_stale_after) {
+    throw CLI::ValidationError("--heartbeat", "needs --stale-after of at least " + minimum +
+                                                  " seconds (coarse file times on network "
+                                                  "filesystems need the margin)");
+  }
 }
 
 void add_verbosity(CLI::App& command, settings& s) {
@@ -79,7 +130,9 @@ int main(int argc, char** argv) {
       "Take the lock, run COMMAND while holding it, release it; exit with COMMAND's status "
       "(128+N if signal N killed it, 75 not acquired in time, 127 COMMAND cannot start)");
   add_waiting(*run, s);
+  add_taking(*run, s);
   add_judging(*run, s);
+  add_heartbeat(*run, s);
   add_verbosity(*run, s);
   add_lock_file(*run, s);
   run->add_option("COMMAND", command, "The command and its arguments, after --")->required();
@@ -96,6 +149,7 @@ int main(int argc, char** argv) {
       "Take the lock and keep it after this tool exits (a detached lock); print its "
       "token for `release`");
   add_waiting(*acquire, s);
+  add_taking(*acquire, s);
   add_judging(*acquire, s);
   add_verbosity(*acquire, s);
   add_lock_file(*acquire, s);
@@ -116,6 +170,7 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    check_heartbeat(s);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --help-all, --version: printed on stdout
   } catch (const CLI::ParseError& e) {

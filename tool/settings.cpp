@@ -18,6 +18,9 @@ options lock_options(const settings& s) {
   opts.retry_interval = seconds_to_duration(s.retry_interval_seconds);
   opts.advisory = s.advisory;
   if (s.stale_after_seconds) opts.stale_after = seconds_to_duration(*s.stale_after_seconds);
+  if (s.verify_delay_seconds) opts.verify_delay = seconds_to_duration(*s.verify_delay_seconds);
+  opts.heartbeat = s.heartbeat;
+  opts.filesystem = s.filesystem;
   return opts;
 }
 

@@ -19,6 +19,9 @@ struct settings {
   std::optional<double> timeout_seconds;  // none: wait forever; 0: one attempt
   double retry_interval_seconds = 1.0;
   std::optional<double> stale_after_seconds;
+  std::optional<double> verify_delay_seconds;  // none: automatic
+  bool heartbeat = false;
+  filesystem_kind filesystem = filesystem_kind::automatic;
   bool advisory = true;
   verbosity level = verbosity::normal;
 };

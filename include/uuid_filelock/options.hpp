@@ -16,16 +16,31 @@ enum class durability_level {
   file_and_directory,  // also fsync the directory after publishing and removing
 };
 
+enum class filesystem_kind {
+  automatic,  // by the filesystem type of the lock's directory
+  local,      // one kernel serves every user of the lock
+  network,    // several hosts share it: no advisory fast path, verify_delay
+};
+
+// verify_delay's automatic value on a network filesystem: above the
+// visibility lag of the mounts measured in README "Network filesystems".
+inline constexpr std::chrono::milliseconds network_verify_delay{250};
+
+// The smallest stale_after a heartbeat may use.
+inline constexpr std::chrono::seconds min_heartbeat_stale_after{3};
+
 struct options {
   // Pause between attempts while someone else holds the lock. Each pause is
   // jittered by up to +/-20% so that contenders do not retry in lockstep.
   std::chrono::nanoseconds retry_interval = std::chrono::seconds(1);
 
-  // Pause between publishing the record and re-reading it. Zero is right on
-  // local filesystems, whose exclusive create never lets two creators win;
-  // set it (e.g. 100ms) on network filesystems whose clients may briefly
-  // disagree, so that a competing writer shows up before we trust our file.
-  std::chrono::nanoseconds verify_delay = std::chrono::nanoseconds::zero();
+  // Pause between publishing the record and re-reading it, so that a writer
+  // on another client whose exclusive create also "won" shows up before we
+  // trust our file. Empty: automatic, zero on a local filesystem (creation
+  // there is atomic) and network_verify_delay on a network one. It must be at
+  // least the mount's visibility lag (how long another client may take to
+  // see a new file); see README "Network filesystems".
+  std::optional<std::chrono::nanoseconds> verify_delay;
 
   // Limit for acquire() and lock(); empty waits forever. Exceeding it throws
   // std::filesystem::filesystem_error with errc::timeout.
@@ -46,12 +61,28 @@ struct options {
   // FUSE); the UUID protocol decides ownership either way.
   bool advisory = true;
 
-  // Age after which a holder that cannot be checked is presumed dead: one on
-  // another host, one of a pid namespace we cannot see, or a record that is
-  // only a UUID (the original Python library's). Empty: never. The age is the
-  // distance between the lock file's modification time and this host's
-  // clock, so clock skew between hosts shortens or lengthens it.
+  // Age after which a holder that cannot be checked is presumed dead, where
+  // its record allows that: a heartbeating holder (see heartbeat), a
+  // detached lock, or a record that is only a UUID (the original Python
+  // library's). Empty: never. A holder on another host, or in a pid namespace
+  // we cannot see, that does not heartbeat is never presumed dead: it may
+  // simply hold the lock for long. Ages are measured against the lock
+  // filesystem's clock where it is remote, so clock skew between hosts does
+  // not shorten them.
   std::optional<std::chrono::nanoseconds> stale_after;
+
+  // While held, refresh the lock file's modification time from a background
+  // thread every stale_after / 3, and say so in the record: then other hosts
+  // may take the lock over once it is max(their stale_after, ours) old, and a
+  // holder whose host crashed is recovered. Needs stale_after of at least
+  // min_heartbeat_stale_after (coarse network timestamps need the margin).
+  bool heartbeat = false;
+
+  // Whether the lock directory is shared by several hosts. Automatic
+  // classification trusts the filesystem type (NFS, SMB, FUSE, 9P... are
+  // network). Say network for a local filesystem that other hosts reach
+  // through an export; local only for a FUSE filesystem known to be local.
+  filesystem_kind filesystem = filesystem_kind::automatic;
 
   // An empty or unreadable lock file is respected this long (it may be a
   // record being written) and is stale after it.

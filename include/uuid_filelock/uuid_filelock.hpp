@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -15,6 +16,9 @@
 #include "uuid_filelock/options.hpp"
 
 namespace uuid_filelock {
+namespace detail {
+class heartbeat;
+}
 
 // A lock held by publishing a file whose first line is a fresh UUID, and
 // verified by reading the UUID back. Meets the standard TimedLockable
@@ -122,6 +126,8 @@ class UUIDFileLock {
   bool try_lock_within(std::chrono::nanoseconds wait, std::error_code& ec) noexcept;
   bool acquire_before(std::chrono::steady_clock::time_point deadline, std::error_code& ec);
   void forget() noexcept;
+  void start_heartbeat(std::string record);
+  void stop_heartbeat() noexcept;
 
   std::filesystem::path path_;
   options options_;
@@ -131,6 +137,8 @@ class UUIDFileLock {
   std::size_t held_record_size_ = 0;
   std::uint64_t owner_pid_ = 0;           // fork guard: only this process may release
   std::optional<bool> local_filesystem_;  // the lock directory's, looked up once
+  // While it runs (options::heartbeat), it owns the held file, not held_handle_.
+  std::unique_ptr<detail::heartbeat> heartbeat_;
 };
 
 }  // namespace uuid_filelock

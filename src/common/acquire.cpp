@@ -7,6 +7,8 @@
 
 #include "backend.hpp"
 #include "break_stale_lock.hpp"
+#include "filesystem_rules.hpp"
+#include "heartbeat.hpp"
 #include "holder_registry.hpp"
 #include "liveness.hpp"
 #include "read_back.hpp"
@@ -63,23 +65,40 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     ec = std::make_error_code(std::errc::is_a_directory);
     return false;
   }
+  // A heartbeat needs a limit spaced for coarse network timestamps, and a
+  // process that stays: a detached lock's holder exits.
+  if (options_.heartbeat &&
+      (!options_.stale_after || *options_.stale_after < min_heartbeat_stale_after ||
+       options_.detached)) {
+    ec = std::make_error_code(std::errc::invalid_argument);
+    return false;
+  }
   const detail::process_identity& self = detail::current_process();
   // Looked up once per object, and kept once an acquisition has shown the
   // directory exists (statfs fails on a missing one).
   const bool local =
-      local_filesystem_ ? *local_filesystem_ : detail::is_local_filesystem(path_.parent_path());
+      local_filesystem_ ? *local_filesystem_ : detail::lock_directory_is_local(options_, path_);
+  const std::chrono::nanoseconds verify_delay = detail::verify_delay_for(options_, local);
   // Advisory locks prove liveness only where every process that can reach the
   // file shares them: on local filesystems, not on NFS, SMB or FUSE.
   detail::publish_settings settings = settings_of(options_, options_.advisory && local);
 
   candidate next;
   steady::time_point prepared_at;
+  const auto flags = [&](bool advisory) {
+    detail::record_flags f;
+    f.advisory = advisory;
+    f.detached = options_.detached;
+    if (options_.heartbeat)
+      f.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.stale_after);
+    return f;
+  };
   // Draws a fresh UUID and prepares its record. A fresh UUID per publication
   // means no record of an earlier attempt (ours included) can pass for it.
   const auto prepare = [&] {
     next.token = detail::new_token();
-    next.record = detail::format_record(next.token, self, settings.advisory,
-                                        std::chrono::system_clock::now(), options_.detached);
+    next.record = detail::format_record(next.token, self, flags(settings.advisory),
+                                        std::chrono::system_clock::now());
     next.prepared = detail::prepare_record(path_, next.record, next.token, settings, ec);
     prepared_at = steady::now();
     if (ec || !settings.advisory || next.prepared.advisory_held) return !ec;
@@ -87,8 +106,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // to the plain protocol for this path, and say so in the record so that
     // nobody waits on a lock that is not there.
     settings.advisory = false;
-    next.record = detail::format_record(next.token, self, false, std::chrono::system_clock::now(),
-                                        options_.detached);
+    next.record =
+        detail::format_record(next.token, self, flags(false), std::chrono::system_clock::now());
     detail::rewrite_record(next.prepared, next.record, settings, ec);
     return !ec;
   };
@@ -97,8 +116,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   const auto refresh = [&] {
     if (steady::now() - prepared_at < 1s) return true;
     prepared_at = steady::now();
-    next.record = detail::format_record(next.token, self, next.prepared.advisory_held,
-                                        std::chrono::system_clock::now(), options_.detached);
+    next.record = detail::format_record(next.token, self, flags(next.prepared.advisory_held),
+                                        std::chrono::system_clock::now());
     detail::rewrite_record(next.prepared, next.record, settings, ec);
     return !ec;
   };
@@ -120,8 +139,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     if (outcome == detail::publish_outcome::published) {
       // Clients of a network filesystem may each believe their own create
       // won. Give a competing writer time to surface before trusting the
-      // file. Zero by default: on a local filesystem creation is atomic.
-      if (options_.verify_delay > 0ns) std::this_thread::sleep_for(options_.verify_delay);
+      // file. Zero by default on a local filesystem, where creation is atomic.
+      if (verify_delay > 0ns) std::this_thread::sleep_for(verify_delay);
       // Verify: the path must still name the file we published, and it must
       // still carry our UUID. Another file means ours was removed and the path
       // re-created; other bytes mean a writer on a weak filesystem overwrote
@@ -151,6 +170,14 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         owner_pid_ = self.pid;
         local_filesystem_ = local;
         detail::register_holder(held_file_, owner_pid_);
+        if (options_.heartbeat) {
+          try {
+            start_heartbeat(next.record);
+          } catch (...) {
+            unlock();  // not held without the heartbeat others rely on
+            throw;
+          }
+        }
         return true;
       }
       if (!prepare()) return false;
@@ -179,10 +206,23 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       return false;
     }
 
+    // The record's age by the filesystem's clock: where it is remote, the
+    // stamp the server puts on our prepared record now; a host whose clock
+    // runs ahead would otherwise break live holders.
+    std::error_code clock_error;
+    const auto age = [&] {
+      const std::chrono::system_clock::time_point now =
+          local ? std::chrono::system_clock::now()
+                : detail::stamp_record(next.prepared.file, next.record, clock_error);
+      return detail::age_of(holder.modified, now);
+    };
     const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
                                         settings.advisory};
-    detail::liveness verdict =
-        detail::judge_holder(record, detail::age_of(holder.modified), self, rules);
+    detail::liveness verdict = detail::judge_holder(record, age, self, rules);
+    if (clock_error) {
+      ec = clock_error;
+      return false;
+    }
 
     if (verdict == detail::liveness::ask_advisory_lock) {
       // The holder took its advisory lock before publishing and keeps it
@@ -210,7 +250,11 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         // No advisory locks after all: judge the record like any other.
         settings.advisory = false;
         const detail::staleness_rules plain{options_.stale_after, options_.unreadable_grace, false};
-        verdict = detail::judge_holder(record, detail::age_of(holder.modified), self, plain);
+        verdict = detail::judge_holder(record, age, self, plain);
+        if (clock_error) {
+          ec = clock_error;
+          return false;
+        }
       } else if (waited) {
         // Free after a wait: the holder let go, or died. Never trust the
         // inode we locked (it may be unlinked already: the classic

@@ -75,6 +75,16 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
 void rewrite_record(prepared_record& prepared, std::string_view record,
                     const publish_settings& settings, std::error_code& ec) noexcept;
 
+// Rewrites, in place and unchanged, the record of a file we hold open (a
+// prepared or a held one), so that the filesystem stamps its modification
+// time, and returns that stamp: the filesystem's own clock, which on a
+// network filesystem is the server's. A held lock's heartbeat is such a
+// rewrite; a contender measures a record's age against the stamp of its own
+// prepared record, never against its own clock, so hosts' clocks need not
+// agree.
+std::chrono::system_clock::time_point stamp_record(const file_handle& file, std::string_view record,
+                                                   std::error_code& ec) noexcept;
+
 enum class publish_outcome { published, already_exists };
 
 // Makes the prepared record appear at `lock_path` atomically and exclusively:

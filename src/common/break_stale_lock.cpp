@@ -9,7 +9,7 @@
 // that the path still names exactly the stale file.
 //
 // The marker is itself a UUIDFileLock (on a name derived from the stale
-// file's identity), so it gets everything the protocol gives: exclusive
+// file), so it gets everything the protocol gives: exclusive
 // publication, verification, and, should a breaker die holding it, judgement
 // and breaking of the marker by the very same rules, one level up.
 //
@@ -21,20 +21,43 @@
 // first; exactly one of the contenders wins that.
 #include "break_stale_lock.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <string_view>
 
+#include "filesystem_rules.hpp"
 #include "record.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
 
+// How long a crashed breaker's marker on a network filesystem blocks others.
+constexpr std::chrono::seconds kMarkerStaleAfter{10};
+
+// FNV-1a: a stable name, not a secret.
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 14695981039346656037ull) {
+  for (const char c : bytes) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return hash;
+}
+
+// Every breaker of one stale file must pick the same marker. On a local
+// filesystem the file's identity names it exactly. Network clients number
+// files each their own way (sshfs per mount), so there the name and content
+// of the stale file do: every host reads the same bytes.
 std::filesystem::path marker_for(const std::filesystem::path& lock_path,
-                                 const file_identity& stale) {
+                                 const lock_file_snapshot& stale, bool local) {
+  std::uint64_t first = stale.identity.device;
+  std::uint64_t second = stale.identity.file_id;
+  if (!local) {
+    first = fnv1a(lock_path.filename().string());
+    second = fnv1a(stale.bytes, first);
+  }
   char name[80];
   std::snprintf(name, sizeof name, ".uuid-filelock-%llx-%llx.break",
-                static_cast<unsigned long long>(stale.device),
-                static_cast<unsigned long long>(stale.file_id));
+                static_cast<unsigned long long>(first), static_cast<unsigned long long>(second));
   return lock_path.parent_path() / name;
 }
 
@@ -46,12 +69,22 @@ break_outcome break_stale_lock(const std::filesystem::path& lock_path,
   options marker_options = opts;
   marker_options.timeout.reset();
   marker_options.durability = durability_level::none;
-  UUIDFileLock marker(marker_for(lock_path, stale.identity), marker_options);
+  const bool local = lock_directory_is_local(opts, lock_path);
+  if (!local) {
+    // A breaker that dies holding the marker is on another host for the
+    // others: only a heartbeat lets them take the marker over.
+    marker_options.heartbeat = true;
+    marker_options.stale_after = std::max<std::chrono::nanoseconds>(
+        opts.stale_after.value_or(kMarkerStaleAfter), kMarkerStaleAfter);
+  }
+  UUIDFileLock marker(marker_for(lock_path, stale, local), marker_options);
   if (!marker.try_lock(ec)) return break_outcome::breaker_busy;
 
+  // Still the stale file? Identities are compared only where they mean
+  // something (see marker_for); the bytes always.
   break_outcome outcome = break_outcome::gone;
   const lock_file_snapshot now = read_lock_file(lock_path, max_record_bytes, false, ec);
-  if (!ec && now.exists && now.identity == stale.identity && now.bytes == stale.bytes &&
+  if (!ec && now.exists && (!local || now.identity == stale.identity) && now.bytes == stale.bytes &&
       now.truncated == stale.truncated &&
       !remove_lock_file(lock_path, opts.durability == durability_level::file_and_directory, ec) &&
       !ec && path_names(lock_path, stale.identity, ec)) {

@@ -4,13 +4,17 @@
 #include "uuid_filelock/inspect.hpp"
 
 #include <cctype>
+#include <functional>
+#include <optional>
 #include <thread>
 
 #include "backend.hpp"
 #include "break_stale_lock.hpp"
+#include "filesystem_rules.hpp"
 #include "liveness.hpp"
 #include "record.hpp"
 #include "reporting_errors.hpp"
+#include "token.hpp"
 
 namespace uuid_filelock {
 namespace {
@@ -23,16 +27,55 @@ std::filesystem::path absolute_path(const std::filesystem::path& p) {
   return ec ? p : absolute;
 }
 
+// The filesystem's clock, as acquire reads it: on a remote filesystem the
+// stamp the server puts on a probe file of ours. Where no probe can be
+// written (a read-only mount), this host's clock has to do.
+std::chrono::system_clock::time_point filesystem_now(const std::filesystem::path& lock_path,
+                                                     bool local) {
+  if (local) return std::chrono::system_clock::now();
+  std::error_code ec;
+  const std::string probe = detail::new_token();
+  const detail::publish_settings settings{
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, false, false, false,
+      false};
+  const detail::prepared_record prepared =
+      detail::prepare_record(lock_path, probe, probe, settings, ec);
+  if (!ec) {
+    const std::chrono::system_clock::time_point now =
+        detail::stamp_record(prepared.file, probe, ec);
+    if (!ec) return now;
+  }
+  return std::chrono::system_clock::now();
+}
+
+// The age of the lock file, asked for at most once.
+class lazy_age {
+ public:
+  lazy_age(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
+           bool local)
+      : path_(path), snapshot_(snapshot), local_(local) {}
+  std::chrono::nanoseconds operator()() {
+    if (!age_) age_ = detail::age_of(snapshot_.modified, filesystem_now(path_, local_));
+    return *age_;
+  }
+
+ private:
+  const std::filesystem::path& path_;
+  const detail::lock_file_snapshot& snapshot_;
+  const bool local_;
+  std::optional<std::chrono::nanoseconds> age_;
+};
+
 // Whether the holder of `snapshot` (opened with keep_open) is alive, by
 // acquire's rules. A holder with an advisory lock is asked once, without
 // waiting: free means it released (the file is then gone) or died.
 lock_state judge(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
-                 const detail::holder_record& record, const options& opts, std::error_code& ec) {
-  const bool advisory = opts.advisory && detail::is_local_filesystem(path.parent_path());
-  const std::chrono::nanoseconds age = detail::age_of(snapshot.modified);
+                 const detail::holder_record& record, const options& opts, lazy_age& age,
+                 bool local, std::error_code& ec) {
+  const bool advisory = opts.advisory && local;
   const detail::process_identity& self = detail::current_process();
-  detail::liveness verdict =
-      detail::judge_holder(record, age, self, {opts.stale_after, opts.unreadable_grace, advisory});
+  detail::liveness verdict = detail::judge_holder(
+      record, std::ref(age), self, {opts.stale_after, opts.unreadable_grace, advisory});
   if (verdict == detail::liveness::ask_advisory_lock) {
     switch (detail::wait_for_advisory_lock(snapshot.file, false, ec)) {
       case detail::advisory_state::held:
@@ -43,7 +86,7 @@ lock_state judge(const std::filesystem::path& path, const detail::lock_file_snap
         verdict = detail::liveness::stale;
         break;
       case detail::advisory_state::unsupported:
-        verdict = detail::judge_holder(record, age, self,
+        verdict = detail::judge_holder(record, std::ref(age), self,
                                        {opts.stale_after, opts.unreadable_grace, false});
         break;
     }
@@ -91,8 +134,10 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
           status.acquired_at = record.acquired_at;
           status.detached = record.detached;
         }
-        status.age = detail::age_of(snapshot.modified);
-        const lock_state state = judge(path, snapshot, record, opts, ec);
+        const bool local = detail::lock_directory_is_local(opts, path);
+        lazy_age age(path, snapshot, local);
+        status.age = age();
+        const lock_state state = judge(path, snapshot, record, opts, age, local, ec);
         // Released while we looked: nothing of the old holder is reported.
         if (state == lock_state::free) return lock_status{};
         status.state = state;
@@ -122,7 +167,9 @@ break_result break_lock(const std::filesystem::path& lock_file, const options& o
         if (!snapshot.exists) return break_result::nothing;
         const detail::holder_record record =
             detail::parse_record(snapshot.bytes, snapshot.truncated);
-        const lock_state state = judge(path, snapshot, record, opts, ec);
+        const bool local = detail::lock_directory_is_local(opts, path);
+        lazy_age age(path, snapshot, local);
+        const lock_state state = judge(path, snapshot, record, opts, age, local, ec);
         if (ec) return break_result::refused;
         if (state == lock_state::free) return break_result::nothing;
         if (state == lock_state::held && !force) return break_result::refused;

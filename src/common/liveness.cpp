@@ -1,5 +1,7 @@
 #include "liveness.hpp"
 
+#include <algorithm>
+
 namespace uuid_filelock::detail {
 namespace {
 
@@ -17,12 +19,13 @@ bool same_machine(const process_identity& holder, const process_identity& self) 
 
 }  // namespace
 
-std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified) {
-  const auto now = std::chrono::system_clock::now();
+std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified,
+                                std::chrono::system_clock::time_point now) {
   return std::chrono::abs(std::chrono::duration_cast<std::chrono::nanoseconds>(now - modified));
 }
 
-liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
+liveness judge_holder(const holder_record& record,
+                      const std::function<std::chrono::nanoseconds()>& age,
                       const process_identity& self, const staleness_rules& rules) {
   switch (record.type) {
     case holder_record::kind::oversized:
@@ -31,16 +34,17 @@ liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
     case holder_record::kind::unreadable:
       // Possibly a record being written in place (the last publication
       // fallback), so respected for a while; then nobody will ever finish it.
-      return age > rules.unreadable_grace ? liveness::stale : liveness::live;
+      return age() > rules.unreadable_grace ? liveness::stale : liveness::live;
     case holder_record::kind::uuid_only:
       // A foreign holder (the original Python library) we cannot check.
-      return older_than(age, rules.stale_after) ? liveness::stale : liveness::live;
+      return older_than(age(), rules.stale_after) ? liveness::stale : liveness::live;
     case holder_record::kind::full:
       break;
   }
   // Its process exits by design, and a reboot may be part of the job (an
   // installer): only the age can retire it.
-  if (record.detached) return older_than(age, rules.stale_after) ? liveness::stale : liveness::live;
+  if (record.detached)
+    return older_than(age(), rules.stale_after) ? liveness::stale : liveness::live;
   const process_identity& holder = record.holder;
   const bool same_kernel = !holder.boot_id.empty() && holder.boot_id == self.boot_id;
   if (same_kernel) {
@@ -62,9 +66,16 @@ liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
     // This machine before a reboot: nothing of that boot runs any more.
     return liveness::stale;
   }
-  // Another host (or a process we cannot see): only the age can tell, and
-  // only if the user set a limit. Ages compare clocks of two machines.
-  return older_than(age, rules.stale_after) ? liveness::stale : liveness::live;
+  // Another host (or a process we cannot see). A holder that does not
+  // heartbeat may simply hold the lock for long: its age proves nothing.
+  if (!record.heartbeat) return liveness::live;
+  // One that heartbeats refreshes its file every heartbeat/3, so a file
+  // older than its own limit (or ours, if longer) has lost its holder. The
+  // holder's limit wins over a shorter one of ours: its heartbeats are spaced
+  // for it, and a live holder must never be broken.
+  const std::chrono::nanoseconds limit = std::max<std::chrono::nanoseconds>(
+      *record.heartbeat, rules.stale_after.value_or(std::chrono::nanoseconds::zero()));
+  return age() > limit ? liveness::stale : liveness::live;
 }
 
 }  // namespace uuid_filelock::detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 #include "backend.hpp"
@@ -23,13 +24,16 @@ struct staleness_rules {
   bool advisory_usable;  // we may ask advisory locks on this filesystem
 };
 
-// How long ago a file was modified, by this host's clock; a time in the
-// future counts as that far in the past.
-std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified);
+// How long before `now` a file was modified; a time in the future counts as
+// that far in the past, so a clock jump cannot keep a dead lock alive forever.
+std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified,
+                                std::chrono::system_clock::time_point now);
 
-// `age` is how long ago the record was last written (a future timestamp
-// counts as old, so a clock jump cannot keep a dead lock alive forever).
-liveness judge_holder(const holder_record& record, std::chrono::nanoseconds age,
+// `age` tells how long ago the record was last written (or heartbeat); it is
+// asked only when a rule depends on it, since on a network filesystem it
+// costs a round trip to the server's clock.
+liveness judge_holder(const holder_record& record,
+                      const std::function<std::chrono::nanoseconds()>& age,
                       const process_identity& self, const staleness_rules& rules);
 
 }  // namespace uuid_filelock::detail

@@ -82,8 +82,9 @@ std::string_view next_line(std::string_view& rest) {
 
 }  // namespace
 
-std::string format_record(std::string_view token, const process_identity& holder, bool advisory,
-                          std::chrono::system_clock::time_point acquired_at, bool detached) {
+std::string format_record(std::string_view token, const process_identity& holder,
+                          const record_flags& flags,
+                          std::chrono::system_clock::time_point acquired_at) {
   std::string record;
   record.reserve(320);
   record.append(token).append("\n");
@@ -94,9 +95,11 @@ std::string format_record(std::string_view token, const process_identity& holder
   record.append("machine=").append(one_line(holder.machine_id)).append("\n");
   record.append("boot=").append(one_line(holder.boot_id)).append("\n");
   record.append("pidns=").append(one_line(holder.pid_namespace)).append("\n");
-  record.append("advisory=").append(advisory ? "1" : "0").append("\n");
+  record.append("advisory=").append(flags.advisory ? "1" : "0").append("\n");
   record.append("acquired_at=").append(rfc3339(acquired_at)).append("\n");
-  if (detached) record.append("detached=1\n");
+  if (flags.detached) record.append("detached=1\n");
+  if (flags.heartbeat)
+    record.append("heartbeat_ms=").append(std::to_string(flags.heartbeat->count())).append("\n");
   return record;
 }
 
@@ -138,6 +141,11 @@ holder_record parse_record(std::string_view bytes, bool truncated) {
       record.advisory = value == "1";
     } else if (key == "detached") {
       record.detached = value == "1";
+    } else if (key == "heartbeat_ms") {
+      // Zero would make every record stale at once: no heartbeat at all.
+      const std::uint64_t ms = number(value);
+      if (ms > 0 && ms < 1000ull * 86400 * 365)
+        record.heartbeat = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
     } else if (key == "acquired_at") {
       record.acquired_at.assign(value);
     }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,10 +17,20 @@ namespace uuid_filelock::detail {
 // Readers never take in more than this; larger files are no record of ours.
 inline constexpr std::size_t max_record_bytes = 4096;
 
-// `detached`: the lock outlives its process by design (the CLI's acquire);
-// the line is written only then, so other records stay as they were.
-std::string format_record(std::string_view token, const process_identity& holder, bool advisory,
-                          std::chrono::system_clock::time_point acquired_at, bool detached = false);
+// What a record says about its holder besides who it is.
+struct record_flags {
+  bool advisory = false;  // the holder keeps an advisory lock on the file
+  bool detached = false;  // the lock outlives its process by design (the CLI's acquire)
+  // The holder heartbeats: it refreshes the file's modification time every
+  // third of this, and the file older than this has lost its holder.
+  std::optional<std::chrono::milliseconds> heartbeat;
+};
+
+// The detached and heartbeat lines are written only when set, so other
+// records stay as they were.
+std::string format_record(std::string_view token, const process_identity& holder,
+                          const record_flags& flags,
+                          std::chrono::system_clock::time_point acquired_at);
 
 struct holder_record {
   enum class kind {
@@ -31,9 +42,10 @@ struct holder_record {
   kind type = kind::unreadable;
   std::string uuid;  // lower-cased; "" for unreadable records
   process_identity holder;
-  bool advisory = false;    // the holder keeps an advisory lock on the file
-  bool detached = false;    // the lock outlives its process by design
-  std::string acquired_at;  // RFC 3339, as written; "" if absent
+  bool advisory = false;  // the holder keeps an advisory lock on the file
+  bool detached = false;  // the lock outlives its process by design
+  std::optional<std::chrono::milliseconds> heartbeat;  // see record_flags
+  std::string acquired_at;                             // RFC 3339, as written; "" if absent
 };
 
 holder_record parse_record(std::string_view bytes, bool truncated);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "backend.hpp"
+#include "heartbeat.hpp"
 #include "holder_registry.hpp"
 #include "read_back.hpp"
 #include "record.hpp"
@@ -45,7 +46,8 @@ UUIDFileLock::UUIDFileLock(UUIDFileLock&& other) noexcept
       held_handle_(std::move(other.held_handle_)),
       held_record_size_(other.held_record_size_),
       owner_pid_(other.owner_pid_),
-      local_filesystem_(other.local_filesystem_) {}
+      local_filesystem_(other.local_filesystem_),
+      heartbeat_(std::move(other.heartbeat_)) {}
 
 UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
   if (this != &other) {
@@ -58,6 +60,7 @@ UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
     held_record_size_ = other.held_record_size_;
     owner_pid_ = other.owner_pid_;
     local_filesystem_ = other.local_filesystem_;
+    heartbeat_ = std::move(other.heartbeat_);
   }
   return *this;
 }
@@ -126,9 +129,18 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
         // (by an administrator, or by a breaker that judged us dead) or replaced
         // by the next holder, and unlinking by path alone would free their lock.
         const bool local = local_filesystem_.value_or(false);
+        // The heartbeat ends first: it owns our handle, and must not write to
+        // a file being removed. Should the lock stay held (an error that
+        // release() may retry), it beats on.
+        const std::string beating = heartbeat_ ? heartbeat_->record() : std::string();
+        stop_heartbeat();
+        const auto still_held = [&] {
+          if (!beating.empty()) start_heartbeat(beating);
+          return false;
+        };
         const detail::lock_file_snapshot seen =
             detail::read_back(path_, local, held_handle_, held_file_, held_record_size_, ec);
-        if (ec) return false;
+        if (ec) return still_held();
         // As at acquisition, only the UUID counts on a network filesystem.
         if (!seen.exists || (local && seen.identity != held_file_) ||
             detail::parse_record(seen.bytes, seen.truncated).uuid != token_) {
@@ -141,7 +153,7 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
         const bool removed = detail::release_lock_file(
             path_, held_handle_, local, options_.durability == durability_level::file_and_directory,
             ec);
-        if (ec) return false;
+        if (ec) return held_handle_.is_open() ? still_held() : false;
         // Unlink first, then drop the advisory lock (forget closes the file): a
         // waiter woken by the unlock finds the path no longer names this file and
         // competes for the path afresh instead of trusting a dead inode.
@@ -175,8 +187,26 @@ void UUIDFileLock::unlock() noexcept {
   }
 }
 
+void UUIDFileLock::start_heartbeat(std::string record) {
+  heartbeat_ = std::make_unique<detail::heartbeat>(held_handle_, std::move(record),
+                                                   *options_.stale_after / 3);
+}
+
+void UUIDFileLock::stop_heartbeat() noexcept {
+  if (!heartbeat_) return;
+  held_handle_ = heartbeat_->stop();
+  heartbeat_.reset();
+}
+
 void UUIDFileLock::forget() noexcept {
   if (token_.empty()) return;
+  if (heartbeat_ && owner_pid_ != detail::current_pid()) {
+    // A fork()ed child has no copy of the thread, and its copy of the mutex
+    // may be locked: joining or destroying either could hang. The object is
+    // left to the parent, whose it is; only the file comes back, to be closed.
+    held_handle_ = heartbeat_.release()->take_file_in_child();
+  }
+  stop_heartbeat();
   if (owner_pid_ == detail::current_pid()) {
     detail::unregister_holder(held_file_);
     // Explicitly, not by close(): a fork()ed child sharing the descriptor

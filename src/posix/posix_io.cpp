@@ -30,6 +30,17 @@ file_identity identity_of(const struct stat& st) noexcept {
   return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
+std::chrono::system_clock::time_point modification_time(const struct stat& st) noexcept {
+#if defined(__APPLE__)
+  const struct timespec& t = st.st_mtimespec;
+#else
+  const struct timespec& t = st.st_mtim;
+#endif
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec)));
+}
+
 std::error_code not_regular_error(const struct stat& st) noexcept {
   if (S_ISDIR(st.st_mode)) return {EISDIR, std::system_category()};
   if (S_ISLNK(st.st_mode)) return {ELOOP, std::system_category()};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
@@ -32,6 +33,8 @@ std::error_code write_all(int fd, std::string_view bytes) noexcept;
 inline bool is_gone(int error) noexcept { return error == ENOENT || error == ESTALE; }
 
 file_identity identity_of(const struct stat& st) noexcept;
+
+std::chrono::system_clock::time_point modification_time(const struct stat& st) noexcept;
 
 // The error for a non-regular file at the lock path: EISDIR, ELOOP (what
 // O_NOFOLLOW reports for a symlink) or errc::not_a_regular_file.

@@ -187,6 +187,25 @@ void rewrite_record(prepared_record& prepared, std::string_view record,
   if (settings.sync_file && retry_on_eintr([&] { return ::fsync(fd); }) != 0) ec = last_error();
 }
 
+std::chrono::system_clock::time_point stamp_record(const file_handle& file, std::string_view record,
+                                                   std::error_code& ec) noexcept {
+  ec.clear();
+  const int fd = fd_of(file);
+  const ssize_t written =
+      retry_on_eintr([&] { return ::pwrite(fd, record.data(), record.size(), 0); });
+  if (written != static_cast<ssize_t>(record.size())) {
+    ec = written < 0 ? last_error() : std::make_error_code(std::errc::io_error);
+    return {};
+  }
+  // Through the descriptor: FUSE and NFS ask the server for it.
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ec = last_error();
+    return {};
+  }
+  return posix::modification_time(st);
+}
+
 publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
                                  std::string_view record, const publish_settings& settings,
                                  std::error_code& ec) noexcept {

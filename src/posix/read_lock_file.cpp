@@ -91,9 +91,7 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
   }
   snapshot.exists = true;
   snapshot.identity = posix::identity_of(st);
-  snapshot.modified = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  snapshot.modified = posix::modification_time(st);
   if (keep_open) snapshot.file = std::move(file);
   return snapshot;
 }

@@ -96,6 +96,14 @@ void rewrite_record(prepared_record& prepared, std::string_view record,
   ec = write_record(handle_of(prepared.file), record, settings.sync_file);
 }
 
+std::chrono::system_clock::time_point stamp_record(const file_handle& file, std::string_view record,
+                                                   std::error_code& ec) noexcept {
+  ec = write_record(handle_of(file), record, false);
+  win32::file_info info;
+  if (!ec && !win32::query_file(handle_of(file), info)) ec = last_error();
+  return ec ? std::chrono::system_clock::time_point{} : info.modified;
+}
+
 publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
                                  std::string_view, const publish_settings& settings,
                                  std::error_code& ec) noexcept {

@@ -36,8 +36,10 @@ prepared_record prepare_record(const std::filesystem::path& lock_path, std::stri
   prepared_record prepared;
   prepared.temp_path = lock_path.parent_path() / (".tmp-" + std::string(unique_tag));
   prepared.identity = {1, fake_fs().next_file_id++};
+  // The handle names the file by its id (see stamp_record).
+  prepared.file = file_handle(static_cast<std::intptr_t>(prepared.identity.file_id));
   fake_fs().temps[prepared.temp_path.string()] =
-      test::FakeFile{std::string(record), prepared.identity, std::chrono::system_clock::now()};
+      test::FakeFile{std::string(record), prepared.identity, fake_fs().server_now()};
   return prepared;
 }
 
@@ -45,6 +47,21 @@ void rewrite_record(prepared_record& prepared, std::string_view record, const pu
                     std::error_code& ec) noexcept {
   ec.clear();
   fake_fs().temps.at(prepared.temp_path.string()).bytes = std::string(record);
+}
+
+std::chrono::system_clock::time_point stamp_record(const file_handle& file, std::string_view record,
+                                                   std::error_code& ec) noexcept {
+  ec.clear();
+  ++fake_fs().stamps;
+  const auto now = fake_fs().server_now();
+  for (auto* files : {&fake_fs().files, &fake_fs().temps}) {
+    for (auto& [path, f] : *files) {
+      if (f.identity.file_id != static_cast<std::uint64_t>(file.native())) continue;
+      f.bytes = std::string(record);
+      f.modified = now;
+    }
+  }
+  return now;
 }
 
 publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
@@ -55,7 +72,7 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
   if (ec) return publish_outcome::already_exists;
   if (fake_fs().files.count(lock_path.string())) return publish_outcome::already_exists;
   auto temp = fake_fs().temps.extract(prepared.temp_path.string());
-  temp.mapped().modified = std::chrono::system_clock::now();
+  temp.mapped().modified = fake_fs().server_now();
   fake_fs().files[lock_path.string()] = std::move(temp.mapped());
   prepared.temp_path.clear();
   if (fake_fs().after_publish) fake_fs().after_publish(lock_path.string());

@@ -38,6 +38,14 @@ struct FakeFilesystem {
 
   std::error_code publish_error;  // returned by publish_prepared when set
   std::error_code read_error;     // returned by read_lock_file when set
+  // How far the file server's clock is ahead of this host's: the fake stamps
+  // files with its clock (stamp_record, publish).
+  std::chrono::nanoseconds server_clock_ahead{0};
+  std::chrono::system_clock::time_point server_now() const {
+    return std::chrono::system_clock::now() +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(server_clock_ahead);
+  }
+  int stamps = 0;  // calls of stamp_record
   int publishes = 0;
   int reads = 0;
   int removes = 0;

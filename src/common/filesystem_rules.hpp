@@ -1,0 +1,34 @@
+// What the kind of filesystem under a lock changes: whether advisory locks
+// and file identities can be trusted, and how long to wait before verifying.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+
+#include "backend.hpp"
+#include "uuid_filelock/options.hpp"
+
+namespace uuid_filelock::detail {
+
+// Whether every user of the lock directory is served by this host's kernel,
+// as the user said or else by the filesystem type.
+inline bool lock_directory_is_local(const options& opts, const std::filesystem::path& lock_path) {
+  switch (opts.filesystem) {
+    case filesystem_kind::local:
+      return true;
+    case filesystem_kind::network:
+      return false;
+    case filesystem_kind::automatic:
+      break;
+  }
+  return is_local_filesystem(lock_path.parent_path());
+}
+
+// On a local filesystem exclusive creation is atomic for everyone; on a
+// network one another client's create may also "win" and surface later.
+inline std::chrono::nanoseconds verify_delay_for(const options& opts, bool local) {
+  if (opts.verify_delay) return *opts.verify_delay;
+  return local ? std::chrono::nanoseconds::zero() : std::chrono::nanoseconds(network_verify_delay);
+}
+
+}  // namespace uuid_filelock::detail
