@@ -7,9 +7,11 @@ set -euo pipefail
 # The Windows leg cross-compiles with MinGW-w64 and runs under Wine;
 # googletest (the sources, pulled in by libgtest-dev) is built for it.
 # The command-line tool parses options with CLI11 and writes JSON with
-# nlohmann-json (both header-only).
+# nlohmann-json (both header-only). The multi-host tests (tests/network)
+# mount sshfs from a private sshd and, for measurements, rclone.
 packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev googletest g++-mingw-w64-x86-64-posix wine wine64 "$@")
+  libcli11-dev nlohmann-json3-dev googletest g++-mingw-w64-x86-64-posix wine wine64
+  sshfs openssh-server openssh-client fuse3 rclone util-linux python3 "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
@@ -21,4 +23,17 @@ echo "install-deps: installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The tests start their own sshd; installing openssh-server must not start
+# the system's (policy-rc.d 101: "action forbidden", for this install only).
+policy=/usr/sbin/policy-rc.d
+added_policy=""
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod +x "$policy"
+  added_policy=1
+fi
+status=0
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+  status=$?
+[ -z "$added_policy" ] || $sudo rm -f "$policy"
+exit $status

@@ -93,11 +93,19 @@ bool is_unsupported(int error) {
 enum class step { published, already_exists, unsupported, failed };
 
 // Reads errno right after the call, before anything can overwrite it.
-step classify(int result, std::error_code& ec) {
+// `source` is the temporary name being published, if any.
+step classify(int result, const std::filesystem::path& source, std::error_code& ec) {
   if (result == 0) return step::published;
-  if (errno == EEXIST) return step::already_exists;
-  if (is_unsupported(errno)) return step::unsupported;
-  ec = last_error();
+  const int error = errno;
+  if (error == EEXIST) return step::already_exists;
+  if (is_unsupported(error)) return step::unsupported;
+  // A FUSE client (sshfs) answers ENOENT when the name it had just looked up
+  // as taken is removed by another host during the call: the holder let go.
+  // Only while our own temporary file is there: else the directory is gone.
+  struct stat st {};
+  if (posix::is_gone(error) && !source.empty() && ::lstat(source.c_str(), &st) == 0)
+    return step::already_exists;
+  ec = {error, std::system_category()};
   return step::failed;
 }
 
@@ -217,7 +225,7 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
                         return ::linkat(AT_FDCWD, descriptor_path(prepared.file).c_str(), AT_FDCWD,
                                         lock_path.c_str(), AT_SYMLINK_FOLLOW);
                       }),
-                      ec);
+                      {}, ec);
   }
 #ifdef RENAME_NOREPLACE
   if (!prepared.temp_path.empty()) {
@@ -225,14 +233,15 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
                         return ::renameat2(AT_FDCWD, prepared.temp_path.c_str(), AT_FDCWD,
                                            lock_path.c_str(), RENAME_NOREPLACE);
                       }),
-                      ec);
+                      prepared.temp_path, ec);
   }
 #endif
   if (result == step::unsupported && !prepared.temp_path.empty()) {
     // link() keeps the inode and the advisory lock on it; the temporary name
     // is unlinked right after.
     result = classify(
-        retry_on_eintr([&] { return ::link(prepared.temp_path.c_str(), lock_path.c_str()); }), ec);
+        retry_on_eintr([&] { return ::link(prepared.temp_path.c_str(), lock_path.c_str()); }),
+        prepared.temp_path, ec);
     if (result == step::published) ::unlink(prepared.temp_path.c_str());
   }
   switch (result) {

@@ -40,6 +40,17 @@ TESTBED_PIDS=()
 testbed_down() {
   local status=$?
   local m pid
+  # Hosts still running (a failed test's): SIGKILL ends each with all its
+  # processes.
+  for pid in $(jobs -p); do
+    case " ${TESTBED_PIDS[*]} " in
+      *" $pid "*) ;;
+      *)
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        ;;
+    esac
+  done
   for m in "${TESTBED_MOUNTS[@]}"; do
     fusermount -u "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done
@@ -134,7 +145,8 @@ testbed_rclone() {
   local mountpoint=$TESTBED_ROOT/$1
   mkdir -p "$mountpoint"
   rclone mount ":local:$TESTBED_SHARED" "$mountpoint" --config /dev/null \
-    --vfs-cache-mode writes --cache-dir "$TESTBED_ROOT/rclone-cache-$1" \
+    --vfs-cache-mode writes --vfs-write-back 0s --dir-cache-time 0s --attr-timeout 0s \
+    --cache-dir "$TESTBED_ROOT/rclone-cache-$1" \
     --log-file "$TESTBED_ROOT/rclone-$1.log" >&2 &
   TESTBED_PIDS+=($!)
   TESTBED_MOUNTS+=("$mountpoint")
@@ -150,7 +162,8 @@ testbed_rclone() {
   return 1
 }
 
-# testbed_host NAME BOOT COMMAND...: runs COMMAND as host NAME, in boot
+# testbed_host NAME BOOT COMMAND...: runs COMMAND as host NAME (in a
+# subshell, which it replaces: call it as `(testbed_host ...)` or with &), in boot
 # number BOOT of that host (a later BOOT is the same host rebooted): own
 # hostname, machine id (per NAME) and boot id (per NAME and BOOT), own pid
 # namespace. When the command's host process is killed, the namespace's
@@ -162,7 +175,9 @@ testbed_host() {
   mkdir -p "$ids"
   [ -f "$ids/$name.machine" ] || cat /proc/sys/kernel/random/uuid | tr -d - >"$ids/$name.machine"
   [ -f "$ids/$name.$boot.boot" ] || cat /proc/sys/kernel/random/uuid >"$ids/$name.$boot.boot"
-  unshare --uts --pid --mount --fork --mount-proc --kill-child -- /bin/sh -c '
+  # exec: a caller that runs this in the background gets unshare's pid in
+  # $!, and SIGKILL to it ends the host (--kill-child) like a power cut.
+  exec unshare --uts --pid --mount --fork --mount-proc --kill-child -- /bin/sh -c '
     hostname "$1" &&
     mount --bind "$2" /etc/machine-id &&
     mount --bind "$3" /proc/sys/kernel/random/boot_id || exit 125

@@ -1,6 +1,7 @@
 #include "counter_cycles.hpp"
 
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 
@@ -59,11 +60,16 @@ CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
   options opts;
   opts.retry_interval = retry_interval;
   opts.advisory = advisory;
+  return run_counter_cycles(files, cycles, opts);
+}
+
+CycleStatus run_counter_cycles(const CycleFiles& files, int cycles, const options& opts) {
   for (int i = 0; i < cycles; ++i) {
     UUIDFileLock lock(files.lock, opts);
     try {
       lock.acquire();
-    } catch (const std::system_error&) {
+    } catch (const std::system_error& e) {
+      std::cerr << "cycle " << i << ": " << e.what() << "\n";
       return kLockFailure;
     }
     if (const CycleStatus turn = counted_turn(files.counter, files.witness); turn != kCyclesOk) {
@@ -71,7 +77,10 @@ CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
     }
     std::error_code ec;
     lock.release(ec);
-    if (ec) return ec == errc::lock_lost ? kLockLost : kLockFailure;
+    if (ec) {
+      std::cerr << "cycle " << i << ": release: " << ec.message() << "\n";
+      return ec == errc::lock_lost ? kLockLost : kLockFailure;
+    }
   }
   return kCyclesOk;
 }

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "uuid_filelock/options.hpp"
+
 namespace uuid_filelock::test {
 
 struct CycleFiles {
@@ -23,6 +25,7 @@ enum CycleStatus : int {
 
 CycleStatus run_counter_cycles(const CycleFiles& files, int cycles,
                                std::chrono::nanoseconds retry_interval, bool advisory);
+CycleStatus run_counter_cycles(const CycleFiles& files, int cycles, const options& opts);
 
 // One turn in the critical section: prove nobody else is inside (the witness),
 // stay `hold`, leave.

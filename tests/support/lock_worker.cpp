@@ -11,6 +11,14 @@
 //       one try_lock: exits 0 if the lock was held by someone, 1 if it was free
 //   lock_worker sleep SECONDS
 //       a process that merely lives that long, then exits 0
+// For the multi-host tests on real network mounts (tests/network):
+//   lock_worker net-cycles LOCK COUNTER WITNESS CYCLES VERIFY_DELAY_MS
+//       cycles polling every 10 ms, verifying after VERIFY_DELAY_MS ("auto":
+//       the library's default for the filesystem)
+//   lock_worker net-race LOCK WITNESS VERIFY_DELAY_MS START_MS HOLD_MS
+//       at START_MS (wall clock, ms since the epoch) tries the lock once; a
+//       winner proves exclusion with WITNESS (a local path) for HOLD_MS;
+//       exits 0 if it won, 1 if it lost, else a CycleStatus
 // As the COMMAND of the uuid-filelock tool (tests/cli_test.cpp):
 //   lock_worker exit CODE
 //       exits with CODE at once
@@ -89,6 +97,34 @@ int race(const char* lock_path, const char* witness, const char* advisory) {
   return ec ? kLockLost : kCyclesOk;
 }
 
+options network_options(const std::string& verify_delay_ms) {
+  options opts;
+  opts.retry_interval = std::chrono::milliseconds(10);
+  if (verify_delay_ms != "auto")
+    opts.verify_delay = std::chrono::milliseconds(std::atol(verify_delay_ms.c_str()));
+  return opts;
+}
+
+int network_race(const char* lock_path, const char* witness, const char* verify_delay_ms,
+                 const char* start_ms, const char* hold_ms) {
+  const std::chrono::system_clock::time_point start(
+      std::chrono::milliseconds(std::atoll(start_ms)));
+  std::this_thread::sleep_until(start);
+  UUIDFileLock lock(lock_path, network_options(verify_delay_ms));
+  try {
+    if (!lock.try_lock()) return 1;
+  } catch (const std::system_error& e) {
+    std::cerr << "net-race: " << e.what() << "\n";
+    return kLockFailure;
+  }
+  const CycleStatus inside =
+      critical_section(witness, std::chrono::milliseconds(std::atol(hold_ms)));
+  std::error_code ec;
+  lock.release(ec);
+  if (inside != kCyclesOk) return inside;
+  return ec ? kLockLost : kCyclesOk;
+}
+
 int try_once(const char* lock_path) {
   UUIDFileLock lock(lock_path);
   return lock.try_lock() ? 1 : 0;
@@ -159,6 +195,13 @@ int main(int argc, char** argv) {
       return run_counter_cycles(files, std::atoi(argv[5]),
                                 std::chrono::microseconds(std::atol(argv[6])),
                                 std::string(argv[7]) == "1");
+    }
+    if (mode == "net-cycles" && argc == 7) {
+      const CycleFiles files{argv[2], argv[3], argv[4]};
+      return run_counter_cycles(files, std::atoi(argv[5]), network_options(argv[6]));
+    }
+    if (mode == "net-race" && argc == 7) {
+      return network_race(argv[2], argv[3], argv[4], argv[5], argv[6]);
     }
     if (mode == "hold" && (argc == 4 || argc == 5)) {
       return hold(argv[2], argv[3], argc == 5 ? argv[4] : "");
