@@ -61,7 +61,9 @@ TEST_F(Heartbeat, NeedsAStaleAfterOfAtLeastTheMinimumAndAHolderThatStays) {
   too_short.stale_after = min_heartbeat_stale_after - 1ms;
   options detached = beating();
   detached.detached = true;
-  for (const options& opts : {no_limit, too_short, detached}) {
+  options read_only = beating();  // its owner could not rewrite it
+  read_only.mode = std::filesystem::perms::owner_read | std::filesystem::perms::group_read;
+  for (const options& opts : {no_limit, too_short, detached, read_only}) {
     UUIDFileLock lock(lock_, opts);
     std::error_code ec;
     EXPECT_FALSE(lock.try_lock(ec));

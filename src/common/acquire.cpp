@@ -41,10 +41,13 @@ struct candidate {
   detail::prepared_record prepared;
 };
 
-detail::publish_settings settings_of(const options& opts, bool advisory) {
-  return {opts.mode, opts.durability != durability_level::none,
-          opts.durability == durability_level::file_and_directory, advisory && !opts.detached,
-          opts.detached};
+detail::publish_settings settings_of(const options& opts, bool advisory, bool local) {
+  return {opts.mode,
+          opts.durability != durability_level::none,
+          opts.durability == durability_level::file_and_directory,
+          advisory && !opts.detached,
+          opts.detached,
+          local};
 }
 
 void sleep_until_at_most(std::chrono::nanoseconds pause, steady::time_point deadline) {
@@ -65,11 +68,13 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     ec = std::make_error_code(std::errc::is_a_directory);
     return false;
   }
-  // A heartbeat needs a limit spaced for coarse network timestamps, and a
-  // process that stays: a detached lock's holder exits.
+  // A heartbeat needs a limit spaced for coarse network timestamps, a
+  // process that stays (a detached lock's holder exits), and a file its
+  // owner may rewrite.
   if (options_.heartbeat &&
       (!options_.stale_after || *options_.stale_after < min_heartbeat_stale_after ||
-       options_.detached)) {
+       options_.detached ||
+       (options_.mode & std::filesystem::perms::owner_write) == std::filesystem::perms::none)) {
     ec = std::make_error_code(std::errc::invalid_argument);
     return false;
   }
@@ -81,7 +86,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   const std::chrono::nanoseconds verify_delay = detail::verify_delay_for(options_, local);
   // Advisory locks prove liveness only where every process that can reach the
   // file shares them: on local filesystems, not on NFS, SMB or FUSE.
-  detail::publish_settings settings = settings_of(options_, options_.advisory && local);
+  detail::publish_settings settings = settings_of(options_, options_.advisory && local, local);
 
   candidate next;
   steady::time_point prepared_at;
@@ -209,20 +214,14 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // The record's age by the filesystem's clock: where it is remote, the
     // stamp the server puts on our prepared record now; a host whose clock
     // runs ahead would otherwise break live holders.
-    std::error_code clock_error;
     const auto age = [&] {
-      const std::chrono::system_clock::time_point now =
-          local ? std::chrono::system_clock::now()
-                : detail::stamp_record(next.prepared.file, next.record, clock_error);
-      return detail::age_of(holder.modified, now);
+      return detail::age_of(holder.modified,
+                            local ? std::chrono::system_clock::now()
+                                  : detail::filesystem_clock(next.prepared.file, next.record));
     };
     const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
                                         settings.advisory};
     detail::liveness verdict = detail::judge_holder(record, age, self, rules);
-    if (clock_error) {
-      ec = clock_error;
-      return false;
-    }
 
     if (verdict == detail::liveness::ask_advisory_lock) {
       // The holder took its advisory lock before publishing and keeps it
@@ -251,10 +250,6 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         settings.advisory = false;
         const detail::staleness_rules plain{options_.stale_after, options_.unreadable_grace, false};
         verdict = detail::judge_holder(record, age, self, plain);
-        if (clock_error) {
-          ec = clock_error;
-          return false;
-        }
       } else if (waited) {
         // Free after a wait: the holder let go, or died. Never trust the
         // inode we locked (it may be unlinked already: the classic

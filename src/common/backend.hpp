@@ -24,6 +24,7 @@ struct publish_settings {
   bool sync_directory;  // flush the directory entry after publishing it
   bool advisory;        // hold an advisory lock on the file from before it is visible
   bool persistent;      // the file outlives this process (a detached lock)
+  bool local;           // one kernel serves every user of the lock (else: a network filesystem)
 };
 
 class prepared_record;
@@ -85,13 +86,23 @@ void rewrite_record(prepared_record& prepared, std::string_view record,
 std::chrono::system_clock::time_point stamp_record(const file_handle& file, std::string_view record,
                                                    std::error_code& ec) noexcept;
 
+// stamp_record for the lock we hold (a heartbeat): through `held` where the
+// backend keeps it open; where it does not (POSIX on a network filesystem,
+// see publish_prepared), by reopening the lock path and rewriting it only if
+// it holds exactly `record`, which only our file does (its UUID is fresh).
+std::chrono::system_clock::time_point stamp_held_record(const std::filesystem::path& lock_path,
+                                                        const file_handle& held,
+                                                        std::string_view record,
+                                                        std::error_code& ec) noexcept;
+
 enum class publish_outcome { published, already_exists };
 
 // Makes the prepared record appear at `lock_path` atomically and exclusively:
 // nobody ever sees the file empty or half written, and it never replaces an
 // existing entry of any type (file, directory, symlink, FIFO). On `published`
 // `prepared.identity` names the file now at the lock path and prepared.file
-// stays open (keeping the advisory lock); on `already_exists` the prepared
+// stays open (keeping the advisory lock), except on a network filesystem
+// where the backend may close it; on `already_exists` the prepared
 // record stays ready for another try. On error no file of this call is left
 // at the lock path.
 publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,

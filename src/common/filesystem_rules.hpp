@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string_view>
+#include <system_error>
 
 #include "backend.hpp"
 #include "uuid_filelock/options.hpp"
@@ -29,6 +31,17 @@ inline bool lock_directory_is_local(const options& opts, const std::filesystem::
 inline std::chrono::nanoseconds verify_delay_for(const options& opts, bool local) {
   if (opts.verify_delay) return *opts.verify_delay;
   return local ? std::chrono::nanoseconds::zero() : std::chrono::nanoseconds(network_verify_delay);
+}
+
+// The filesystem's clock: the stamp the file server puts on a rewrite of
+// `file`, a prepared record of ours holding `record`. Where nothing can be
+// rewritten (a read-only mount, a FUSE client that cannot write in place,
+// such as rclone without its write cache), this host's clock has to do.
+inline std::chrono::system_clock::time_point filesystem_clock(const file_handle& file,
+                                                              std::string_view record) {
+  std::error_code ec;
+  const std::chrono::system_clock::time_point stamp = stamp_record(file, record, ec);
+  return ec ? std::chrono::system_clock::now() : stamp;
 }
 
 }  // namespace uuid_filelock::detail

@@ -2,8 +2,9 @@
 
 namespace uuid_filelock::detail {
 
-heartbeat::heartbeat(file_handle& file, std::string record, std::chrono::nanoseconds interval)
-    : record_(std::move(record)), interval_(interval) {
+heartbeat::heartbeat(std::filesystem::path lock_path, file_handle& file, std::string record,
+                     std::chrono::nanoseconds interval)
+    : lock_path_(std::move(lock_path)), record_(std::move(record)), interval_(interval) {
   // The thread waits for the mutex, so it sees the file.
   const std::lock_guard<std::mutex> guard(mutex_);
   thread_ = std::thread([this] { run(); });
@@ -25,12 +26,13 @@ file_handle heartbeat::stop() noexcept {
 void heartbeat::run() {
   std::unique_lock<std::mutex> guard(mutex_);
   while (!wake_.wait_for(guard, interval_, [this] { return stopping_; })) {
-    // Through our own handle, never by path: if a breaker judged us dead
-    // and the path now names someone else's file, that file must not be
-    // touched. A failed beat is retried at the next one; if beats keep
-    // failing, contenders take the lock over and release() reports it lost.
+    // Through our own handle, or by path only after checking the file is
+    // ours: if a breaker judged us dead and the path now names someone
+    // else's file, that file must not be touched. A failed beat is retried at
+    // the next one; if beats keep failing, contenders take the lock over and
+    // release() reports it lost.
     std::error_code ignored;
-    stamp_record(file_, record_, ignored);
+    stamp_held_record(lock_path_, file_, record_, ignored);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -15,10 +16,12 @@ namespace uuid_filelock::detail {
 
 class heartbeat {
  public:
-  // Rewrites `record` into `file` (the held lock file) every `interval`. The
+  // Rewrites `record` into the held lock file (`file`, or by path where the
+  // backend keeps none open: see stamp_held_record) every `interval`. The
   // heartbeat owns the file while it runs; if no thread can be started, the
   // file stays with the caller.
-  heartbeat(file_handle& file, std::string record, std::chrono::nanoseconds interval);
+  heartbeat(std::filesystem::path lock_path, file_handle& file, std::string record,
+            std::chrono::nanoseconds interval);
   ~heartbeat() { stop(); }
   heartbeat(const heartbeat&) = delete;
   heartbeat& operator=(const heartbeat&) = delete;
@@ -35,6 +38,7 @@ class heartbeat {
  private:
   void run();
 
+  const std::filesystem::path lock_path_;
   file_handle file_;
   const std::string record_;
   const std::chrono::nanoseconds interval_;

@@ -36,16 +36,15 @@ std::chrono::system_clock::time_point filesystem_now(const std::filesystem::path
   std::error_code ec;
   const std::string probe = detail::new_token();
   const detail::publish_settings settings{
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, false, false, false,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      false,
+      false,
+      false,
+      false,
       false};
   const detail::prepared_record prepared =
       detail::prepare_record(lock_path, probe, probe, settings, ec);
-  if (!ec) {
-    const std::chrono::system_clock::time_point now =
-        detail::stamp_record(prepared.file, probe, ec);
-    if (!ec) return now;
-  }
-  return std::chrono::system_clock::now();
+  return ec ? std::chrono::system_clock::now() : detail::filesystem_clock(prepared.file, probe);
 }
 
 // The age of the lock file, asked for at most once.

@@ -188,7 +188,7 @@ void UUIDFileLock::unlock() noexcept {
 }
 
 void UUIDFileLock::start_heartbeat(std::string record) {
-  heartbeat_ = std::make_unique<detail::heartbeat>(held_handle_, std::move(record),
+  heartbeat_ = std::make_unique<detail::heartbeat>(path_, held_handle_, std::move(record),
                                                    *options_.stale_after / 3);
 }
 

@@ -20,6 +20,7 @@
 
 #include "../common/backend.hpp"
 #include "posix_io.hpp"
+#include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
@@ -146,7 +147,11 @@ publish_outcome create_in_place(prepared_record& prepared, const std::filesystem
 }  // namespace
 
 void discard_temporary(prepared_record& prepared) noexcept {
-  if (!prepared.temp_path.empty()) ::unlink(prepared.temp_path.c_str());
+  if (prepared.temp_path.empty()) return;
+  // Closed first: some FUSE clients refuse to remove a file open for writing
+  // (rclone) or hide it under a .fuse_hidden* name instead (libfuse).
+  prepared.file.close();
+  ::unlink(prepared.temp_path.c_str());
   prepared.temp_path.clear();
 }
 
@@ -214,9 +219,43 @@ std::chrono::system_clock::time_point stamp_record(const file_handle& file, std:
   return posix::modification_time(st);
 }
 
-publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
-                                 std::string_view record, const publish_settings& settings,
-                                 std::error_code& ec) noexcept {
+std::chrono::system_clock::time_point stamp_held_record(const std::filesystem::path& lock_path,
+                                                        const file_handle& held,
+                                                        std::string_view record,
+                                                        std::error_code& ec) noexcept {
+  if (held.is_open()) return stamp_record(held, record, ec);
+  // Opened without following a symlink, creating, or blocking on a FIFO; the
+  // bytes are compared and rewritten through the same descriptor, so a file
+  // that replaced ours at the path (another holder's) is read, never written.
+  const file_handle file(retry_on_eintr([&] {
+    return ::open(lock_path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  }));
+  if (!file.is_open()) {
+    ec = last_error();
+    return {};
+  }
+  std::string seen(record.size() + 1, '\0');
+  const ssize_t got =
+      retry_on_eintr([&] { return ::pread(fd_of(file), seen.data(), seen.size(), 0); });
+  if (got < 0) {
+    ec = last_error();
+    return {};
+  }
+  seen.resize(static_cast<std::size_t>(got));
+  if (seen != record) {
+    ec = errc::lock_lost;
+    return {};
+  }
+  // Closing (at return) hands the rewrite to clients that send data on close.
+  return stamp_record(file, record, ec);
+}
+
+namespace {
+
+publish_outcome publish_exclusively(prepared_record& prepared,
+                                    const std::filesystem::path& lock_path, std::string_view record,
+                                    const publish_settings& settings,
+                                    std::error_code& ec) noexcept {
   ec.clear();
   step result = step::unsupported;
   if (prepared.temp_path.empty()) {
@@ -259,6 +298,23 @@ publish_outcome publish_prepared(prepared_record& prepared, const std::filesyste
       break;
   }
   return publish_outcome::already_exists;
+}
+
+}  // namespace
+
+publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
+                                 std::string_view record, const publish_settings& settings,
+                                 std::error_code& ec) noexcept {
+  const publish_outcome outcome = publish_exclusively(prepared, lock_path, record, settings, ec);
+  // On a network filesystem the published file is closed at once. Some
+  // clients show a file's data to others, or even to its own writer (rclone
+  // without a write cache), only once the writer closed it; with a write
+  // cache (rclone) they show the writer its own copy while it is open, so a
+  // competing client's record written over ours could never surface at
+  // verification. Nothing needs the descriptor there: no advisory locks,
+  // heartbeats go by path (stamp_held_record), release unlinks by path.
+  if (outcome == publish_outcome::published && !settings.local) prepared.file.close();
+  return outcome;
 }
 
 }  // namespace uuid_filelock::detail

@@ -104,6 +104,15 @@ std::chrono::system_clock::time_point stamp_record(const file_handle& file, std:
   return ec ? std::chrono::system_clock::time_point{} : info.modified;
 }
 
+// Windows always keeps the held file open: it is delete-on-close, and the
+// handle is what protects it from deletion.
+std::chrono::system_clock::time_point stamp_held_record(const std::filesystem::path&,
+                                                        const file_handle& held,
+                                                        std::string_view record,
+                                                        std::error_code& ec) noexcept {
+  return stamp_record(held, record, ec);
+}
+
 publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
                                  std::string_view, const publish_settings& settings,
                                  std::error_code& ec) noexcept {

@@ -139,13 +139,15 @@ testbed_sshfs() {
   TESTBED_MOUNT=$mountpoint
 }
 
-# testbed_rclone NAME: an rclone mount of the shared directory (no sshd
-# involved: the ":local:" backend), left in TESTBED_MOUNT like testbed_sshfs.
+# testbed_rclone NAME [CACHE_MODE]: an rclone mount of the shared directory
+# (no sshd involved: the ":local:" backend), left in TESTBED_MOUNT like
+# testbed_sshfs. CACHE_MODE is rclone's --vfs-cache-mode (default off, as
+# `rclone mount` has it); caches expire at once either way.
 testbed_rclone() {
   local mountpoint=$TESTBED_ROOT/$1
   mkdir -p "$mountpoint"
   rclone mount ":local:$TESTBED_SHARED" "$mountpoint" --config /dev/null \
-    --vfs-cache-mode writes --vfs-write-back 0s --dir-cache-time 0s --attr-timeout 0s \
+    --vfs-cache-mode "${2:-off}" --vfs-write-back 0s --dir-cache-time 0s --attr-timeout 0s \
     --cache-dir "$TESTBED_ROOT/rclone-cache-$1" \
     --log-file "$TESTBED_ROOT/rclone-$1.log" >&2 &
   TESTBED_PIDS+=($!)

@@ -64,6 +64,13 @@ std::chrono::system_clock::time_point stamp_record(const file_handle& file, std:
   return now;
 }
 
+std::chrono::system_clock::time_point stamp_held_record(const std::filesystem::path&,
+                                                        const file_handle& held,
+                                                        std::string_view record,
+                                                        std::error_code& ec) noexcept {
+  return stamp_record(held, record, ec);
+}
+
 publish_outcome publish_prepared(prepared_record& prepared, const std::filesystem::path& lock_path,
                                  std::string_view, const publish_settings&,
                                  std::error_code& ec) noexcept {
