@@ -23,17 +23,17 @@ echo "install-deps: installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
-# The tests start their own sshd; installing openssh-server must not start
-# the system's (policy-rc.d 101: "action forbidden", for this install only).
+# The tests start their own sshd; installing openssh-server must neither
+# start the system's now (policy-rc.d 101: "action forbidden", for this
+# install only) nor at the next boot (sshd_not_to_be_run, only if this
+# install is what brings sshd).
 policy=/usr/sbin/policy-rc.d
-added_policy=""
 if [ ! -e "$policy" ]; then
+  trap '$sudo rm -f "$policy"' EXIT
   printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
   $sudo chmod +x "$policy"
-  added_policy=1
 fi
-status=0
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
-  status=$?
-[ -z "$added_policy" ] || $sudo rm -f "$policy"
-exit $status
+brings_sshd=""
+[ -e /usr/sbin/sshd ] || brings_sshd=1
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ -z "$brings_sshd" ] || $sudo touch /etc/ssh/sshd_not_to_be_run

@@ -764,6 +764,21 @@ TEST_F(Cli, DetachedLockTurnsStaleOnlyByStaleAfter) {
   EXPECT_TRUE(dir_.entries().empty());
 }
 
+TEST_F(Cli, StaleDetachedLockIsTakenOverOnANetworkFilesystemToo) {
+  // There breaking goes through a heartbeating marker, which must not
+  // inherit the detached setting that forbids heartbeats.
+  const ProgramResult first =
+      tool({"acquire", "--filesystem", "network", "--verify-delay", "0", lock_.string()});
+  ASSERT_EQ(first.exit_code, 0) << first;
+  std::filesystem::last_write_time(lock_, std::filesystem::file_time_type::clock::now() - 3600s);
+  const ProgramResult second = tool({"acquire", "--filesystem", "network", "--verify-delay", "0",
+                                     "--stale-after", "60", "--timeout", "5", lock_.string()});
+  ASSERT_EQ(second.exit_code, 0) << second;
+  EXPECT_NE(second.out, first.out);  // a new token: the stale lock was broken
+  EXPECT_EQ(tool({"release", lock_.string(), second.out.substr(0, 36)}).exit_code, 0);
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
 // --- break ----------------------------------------------------------------------
 
 TEST_F(Cli, BreakRemovesALockWhoseHolderIsDead) {

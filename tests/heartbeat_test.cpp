@@ -99,6 +99,9 @@ TEST_F(Heartbeat, ForkedChildLetsGoOfItsCopyWithoutHanging) {
     return 0;
   });
   EXPECT_EQ(wait_forked(child), 0);
+  // Nor when the child locks through its inherited object: the parent holds.
+  const process_id locking_child = fork_child([&] { return lock.try_lock() ? 1 : 0; });
+  EXPECT_EQ(wait_forked(locking_child), 0);
   EXPECT_TRUE(lock.owns_lock());
   EXPECT_EQ(read_file(lock_), record);
   lock.release();

@@ -123,6 +123,49 @@ TEST_F(Protocol, RemoteRecordAgeIsMeasuredByTheServersClockNotOurs) {
   EXPECT_TRUE(lock.try_lock());
 }
 
+TEST_F(Protocol, AHeartbeatLandingWhileTheBreakerWaitsSavesTheHolder) {
+  // Judged stale, but by the time the breaker holds the marker and looks
+  // again, the holder has beaten: its file is not removed.
+  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 120s);
+  int lock_reads = 0;
+  fake_fs().before_read = [&](const std::string& path) {
+    if (path == path_ && ++lock_reads == 2)
+      fake_fs().files.at(path).modified = fake_fs().server_now();
+  };
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_GE(lock_reads, 2);
+  ASSERT_EQ(fake_fs().files.count(path_), 1u);
+  EXPECT_EQ(detail::parse_record(fake_fs().files.at(path_).bytes, false).uuid, kForeignUuid);
+}
+
+TEST_F(Protocol, AnUnreadableServerClockNeverMakesAHolderStale) {
+  // Where nothing can be rewritten, the age is unknown: respected, not
+  // guessed from this host's clock.
+  fake_fs().stamp_error = std::make_error_code(std::errc::io_error);
+  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 24h);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST_F(Protocol, AHeartbeatingHolderStampsItsRecordBeforePublishingAndAtOnceAfter) {
+  options opts = fast();
+  opts.heartbeat = true;
+  opts.stale_after = 60s;
+  UUIDFileLock lock(path_, opts);
+  ASSERT_TRUE(lock.try_lock());
+  EXPECT_EQ(fake_fs().stamps, 2);
+  lock.release();
+  // A first beat that fails fails the acquisition: nothing is left held.
+  fake_fs().stamp_error = std::make_error_code(std::errc::io_error);
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock(ec));
+  EXPECT_EQ(ec, std::errc::io_error);
+  EXPECT_FALSE(lock.owns_lock());
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
 TEST_F(Protocol, RemoteRecordAgeIgnoresAServerClockBehindOurs) {
   // The server's clock an hour behind: by ours, a record it stamped two
   // minutes ago is an hour old and a minute's heartbeat long overdue.
@@ -266,6 +309,32 @@ TEST_F(Protocol, ReadErrorOnReleaseKeepsTheLockForARetry) {
   fake_fs().read_error.clear();
   lock.release();
   EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, BriefIoErrorsOfANetworkClientAreRetriedPersistentOnesReported) {
+  // rclone fails a read with EIO while another client rewrites the file.
+  fake_fs().read_error = std::make_error_code(std::errc::io_error);
+  fake_fs().read_error_count = 2;
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
+  lock.release();
+  // A server that keeps failing is reported, after a bounded number of reads.
+  fake_fs().read_error_count = -1;
+  fake_fs().reads = 0;
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock_for(1h, ec));
+  EXPECT_EQ(ec, std::errc::io_error);
+  EXPECT_EQ(fake_fs().reads, 6);
+  // Locally an I/O error is reported at once.
+  fake_fs().read_error.clear();
+  test::reset_fake_fs();
+  fake_fs().local = true;
+  fake_fs().read_error = std::make_error_code(std::errc::io_error);
+  fake_fs().put(path_, kForeignUuid);
+  UUIDFileLock local_lock(path_, fast());
+  EXPECT_FALSE(local_lock.try_lock_for(1h, ec));
+  EXPECT_EQ(ec, std::errc::io_error);
+  EXPECT_EQ(fake_fs().reads, 1);
 }
 
 TEST_F(Protocol, AcquireTimesOutWithTimeoutErrorWithinBound) {

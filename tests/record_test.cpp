@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "../src/common/record.hpp"
+#include "uuid_filelock/options.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
@@ -114,6 +115,12 @@ TEST(Record, HeartbeatLineIsWrittenOnlyForHeartbeatingHolders) {
   ASSERT_TRUE(parsed.heartbeat.has_value());
   EXPECT_EQ(*parsed.heartbeat, 4500ms);
   EXPECT_FALSE(parse_record(format_record(kUuid, kHolder, kPlain, {}), false).heartbeat);
+}
+
+TEST(Record, HeartbeatBelowTheMinimumIsRaisedToIt) {
+  const std::string record = std::string(kUuid) + "\nformat=uuid-filelock/1\nheartbeat_ms=1\n";
+  ASSERT_TRUE(parse_record(record, false).heartbeat);
+  EXPECT_EQ(*parse_record(record, false).heartbeat, uuid_filelock::min_heartbeat_stale_after);
 }
 
 TEST(Record, HeartbeatOfZeroOrGarbageIsNoHeartbeat) {

@@ -64,18 +64,23 @@ struct options {
   // Age after which a holder that cannot be checked is presumed dead, where
   // its record allows that: a heartbeating holder (see heartbeat), a
   // detached lock, or a record that is only a UUID (the original Python
-  // library's). Empty: never. A holder on another host, or in a pid namespace
-  // we cannot see, that does not heartbeat is never presumed dead: it may
-  // simply hold the lock for long. Ages are measured against the lock
-  // filesystem's clock where it is remote, so clock skew between hosts does
-  // not shorten them.
+  // library's). Empty: never for detached and UUID-only records; a
+  // heartbeating holder is still presumed dead once older than its own limit.
+  // A holder on another host, or in a pid namespace we cannot see, that does
+  // not heartbeat is never presumed dead: it may simply hold the lock for
+  // long. Ages are measured against the lock filesystem's clock where it is
+  // remote (never guessed where that clock cannot be read), so clock skew
+  // between hosts does not shorten them.
   std::optional<std::chrono::nanoseconds> stale_after;
 
   // While held, refresh the lock file's modification time from a background
   // thread every stale_after / 3, and say so in the record: then other hosts
   // may take the lock over once it is max(their stale_after, ours) old, and a
   // holder whose host crashed is recovered. Needs stale_after of at least
-  // min_heartbeat_stale_after (coarse network timestamps need the margin).
+  // min_heartbeat_stale_after (coarse network timestamps need the margin),
+  // and at least 3 x (the mount's attribute cache time + its timestamp
+  // granularity); a mode with owner_write; not detached. The first beat is
+  // made before acquisition returns, and its failure fails the acquisition.
   bool heartbeat = false;
 
   // Whether the lock directory is shared by several hosts. Automatic

@@ -59,6 +59,9 @@ void sleep_until_at_most(std::chrono::nanoseconds pause, steady::time_point dead
 }  // namespace
 
 bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& ec) {
+  // A fork()ed child's copy of a held lock is its parent's: let go of it
+  // (without touching the parent's heartbeat thread) before taking anew.
+  if (!token_.empty() && !owns_lock()) forget();
   // Waiting for ourselves would never end (std::mutex reports the same).
   if (owns_lock()) {
     ec = std::make_error_code(std::errc::resource_deadlock_would_occur);
@@ -137,6 +140,12 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // Exclusive, atomic publication: of simultaneous creators exactly one
     // wins, and no reader ever sees an empty or half-written record (the race
     // of "create, then write" in the original Python design).
+    // A heartbeating record is published with a fresh time: its temporary
+    // may have been written long ago, and other hosts judge it by its age.
+    if (options_.heartbeat) {
+      std::error_code ignored;  // the first beat after verification checks
+      detail::stamp_record(next.prepared.file, next.record, ignored);
+    }
     const detail::publish_outcome outcome =
         detail::publish_prepared(next.prepared, path_, next.record, settings, ec);
     if (ec) return false;
@@ -176,6 +185,16 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         local_filesystem_ = local;
         detail::register_holder(held_file_, owner_pid_);
         if (options_.heartbeat) {
+          // The first beat at once, and it must work: the published file
+          // may carry its temporary's older time, and a holder whose beats
+          // fail would be taken over while it believes itself safe.
+          std::error_code beat_error;
+          detail::stamp_held_record(path_, held_handle_, next.record, beat_error);
+          if (beat_error) {
+            unlock();
+            ec = beat_error;
+            return false;
+          }
           try {
             start_heartbeat(next.record);
           } catch (...) {
@@ -193,11 +212,13 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // Someone else's entry. Look at it (keeping it open to wait on its
     // advisory lock); a directory, symlink or FIFO at the path fails here at
     // once instead of being waited on forever.
-    detail::lock_file_snapshot holder =
-        detail::read_lock_file(path_, detail::max_record_bytes, settings.advisory, ec);
+    detail::lock_file_snapshot holder = detail::read_lock_path(path_, local, settings.advisory, ec);
     if (ec) return false;
     if (!holder.exists) {
-      // The holder let go between our publish and our look.
+      // The holder let go between our publish and our look. (A network
+      // client's caches may disagree for a while about whether the name is
+      // taken: no hot loop meanwhile.)
+      if (!local) sleep_until_at_most(1ms, deadline);
       if (!retry_now()) return false;
       continue;
     }
@@ -215,9 +236,9 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // stamp the server puts on our prepared record now; a host whose clock
     // runs ahead would otherwise break live holders.
     const auto age = [&] {
-      return detail::age_of(holder.modified,
-                            local ? std::chrono::system_clock::now()
-                                  : detail::filesystem_clock(next.prepared.file, next.record));
+      if (local) return detail::age_of(holder.modified, std::chrono::system_clock::now());
+      return detail::age_by_filesystem_clock(
+          holder.modified, detail::filesystem_clock(next.prepared.file, next.record));
     };
     const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
                                         settings.advisory};

@@ -69,6 +69,8 @@ break_outcome break_stale_lock(const std::filesystem::path& lock_path,
   options marker_options = opts;
   marker_options.timeout.reset();
   marker_options.durability = durability_level::none;
+  marker_options.detached = false;  // the marker ends with this call
+  marker_options.mode |= std::filesystem::perms::owner_write;
   const bool local = lock_directory_is_local(opts, lock_path);
   if (!local) {
     // A breaker that dies holding the marker is on another host for the
@@ -81,11 +83,12 @@ break_outcome break_stale_lock(const std::filesystem::path& lock_path,
   if (!marker.try_lock(ec)) return break_outcome::breaker_busy;
 
   // Still the stale file? Identities are compared only where they mean
-  // something (see marker_for); the bytes always.
+  // something (see marker_for); the bytes always, and the time: a heartbeat
+  // that landed since the holder was judged proves it alive after all.
   break_outcome outcome = break_outcome::gone;
   const lock_file_snapshot now = read_lock_file(lock_path, max_record_bytes, false, ec);
   if (!ec && now.exists && (!local || now.identity == stale.identity) && now.bytes == stale.bytes &&
-      now.truncated == stale.truncated &&
+      now.modified == stale.modified && now.truncated == stale.truncated &&
       !remove_lock_file(lock_path, opts.durability == durability_level::file_and_directory, ec) &&
       !ec && path_names(lock_path, stale.identity, ec)) {
     // Still there after a removal that removed nothing: a process keeps it

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
 #include "backend.hpp"
+#include "liveness.hpp"
 #include "uuid_filelock/options.hpp"
 
 namespace uuid_filelock::detail {
@@ -34,14 +36,25 @@ inline std::chrono::nanoseconds verify_delay_for(const options& opts, bool local
 }
 
 // The filesystem's clock: the stamp the file server puts on a rewrite of
-// `file`, a prepared record of ours holding `record`. Where nothing can be
-// rewritten (a read-only mount, a FUSE client that cannot write in place,
-// such as rclone without its write cache), this host's clock has to do.
-inline std::chrono::system_clock::time_point filesystem_clock(const file_handle& file,
-                                                              std::string_view record) {
+// `file`, a prepared record of ours holding `record`. Empty where nothing can
+// be rewritten (a read-only mount, a FUSE client that cannot write in place,
+// such as rclone without its write cache): this host's clock is no
+// substitute, since it may run ahead of the server's or behind it.
+inline std::optional<std::chrono::system_clock::time_point> filesystem_clock(
+    const file_handle& file, std::string_view record) {
   std::error_code ec;
   const std::chrono::system_clock::time_point stamp = stamp_record(file, record, ec);
-  return ec ? std::chrono::system_clock::now() : stamp;
+  if (ec) return std::nullopt;
+  return stamp;
+}
+
+// The age of a record modified at `modified`, by the filesystem's clock.
+// An age that cannot be measured counts as none: a holder is never judged
+// dead on a guess.
+inline std::chrono::nanoseconds age_by_filesystem_clock(
+    std::chrono::system_clock::time_point modified,
+    const std::optional<std::chrono::system_clock::time_point>& now) {
+  return now ? age_of(modified, *now) : std::chrono::nanoseconds::zero();
 }
 
 }  // namespace uuid_filelock::detail

@@ -25,14 +25,21 @@ file_handle heartbeat::stop() noexcept {
 
 void heartbeat::run() {
   std::unique_lock<std::mutex> guard(mutex_);
-  while (!wake_.wait_for(guard, interval_, [this] { return stopping_; })) {
+  // Beats keep to a fixed schedule: a slow rewrite (several round trips on a
+  // network filesystem) must not push every later beat back.
+  auto next_beat = std::chrono::steady_clock::now() + interval_;
+  while (!wake_.wait_until(guard, next_beat, [this] { return stopping_; })) {
+    next_beat += interval_;
     // Through our own handle, or by path only after checking the file is
     // ours: if a breaker judged us dead and the path now names someone
     // else's file, that file must not be touched. A failed beat is retried at
     // the next one; if beats keep failing, contenders take the lock over and
-    // release() reports it lost.
+    // release() reports it lost. The mutex is not held meanwhile, so stop()
+    // need not wait for a beat to start waiting for the thread.
+    guard.unlock();
     std::error_code ignored;
     stamp_held_record(lock_path_, file_, record_, ignored);
+    guard.lock();
   }
 }
 

@@ -28,10 +28,10 @@ std::filesystem::path absolute_path(const std::filesystem::path& p) {
 }
 
 // The filesystem's clock, as acquire reads it: on a remote filesystem the
-// stamp the server puts on a probe file of ours. Where no probe can be
-// written (a read-only mount), this host's clock has to do.
-std::chrono::system_clock::time_point filesystem_now(const std::filesystem::path& lock_path,
-                                                     bool local) {
+// stamp the server puts on a probe file of ours; empty where no probe can be
+// written (a read-only mount).
+std::optional<std::chrono::system_clock::time_point> filesystem_now(
+    const std::filesystem::path& lock_path, bool local) {
   if (local) return std::chrono::system_clock::now();
   std::error_code ec;
   const std::string probe = detail::new_token();
@@ -44,7 +44,8 @@ std::chrono::system_clock::time_point filesystem_now(const std::filesystem::path
       false};
   const detail::prepared_record prepared =
       detail::prepare_record(lock_path, probe, probe, settings, ec);
-  return ec ? std::chrono::system_clock::now() : detail::filesystem_clock(prepared.file, probe);
+  if (ec) return std::nullopt;
+  return detail::filesystem_clock(prepared.file, probe);
 }
 
 // The age of the lock file, asked for at most once.
@@ -54,7 +55,8 @@ class lazy_age {
            bool local)
       : path_(path), snapshot_(snapshot), local_(local) {}
   std::chrono::nanoseconds operator()() {
-    if (!age_) age_ = detail::age_of(snapshot_.modified, filesystem_now(path_, local_));
+    if (!age_)
+      age_ = detail::age_by_filesystem_clock(snapshot_.modified, filesystem_now(path_, local_));
     return *age_;
   }
 

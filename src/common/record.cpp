@@ -1,9 +1,12 @@
 #include "record.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+
+#include "uuid_filelock/options.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
@@ -142,10 +145,12 @@ holder_record parse_record(std::string_view bytes, bool truncated) {
     } else if (key == "detached") {
       record.detached = value == "1";
     } else if (key == "heartbeat_ms") {
-      // Zero would make every record stale at once: no heartbeat at all.
+      // Zero or garbage is no heartbeat; a limit below what a holder may
+      // choose is raised to it, so that a forged record is not broken sooner.
       const std::uint64_t ms = number(value);
       if (ms > 0 && ms < 1000ull * 86400 * 365)
-        record.heartbeat = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+        record.heartbeat = std::max<std::chrono::milliseconds>(
+            std::chrono::milliseconds(static_cast<std::int64_t>(ms)), min_heartbeat_stale_after);
     } else if (key == "acquired_at") {
       record.acquired_at.assign(value);
     }

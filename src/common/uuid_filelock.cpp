@@ -153,7 +153,7 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
         const bool removed = detail::release_lock_file(
             path_, held_handle_, local, options_.durability == durability_level::file_and_directory,
             ec);
-        if (ec) return held_handle_.is_open() ? still_held() : false;
+        if (ec) return still_held();
         // Unlink first, then drop the advisory lock (forget closes the file): a
         // waiter woken by the unlock finds the path no longer names this file and
         // competes for the path afresh instead of trusting a dead inode.

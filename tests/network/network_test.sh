@@ -5,6 +5,11 @@
 # the scenario passes, 77 (skipped) when this machine cannot run the bed,
 # anything else on failure. Scenarios print what they measured.
 set -euo pipefail
+# Ends itself (TERM, so that the bed is taken down) well before CTest's own
+# timeout, whose SIGKILL would leave sshd, the mounts and the hosts behind.
+if [ -z "${NETWORK_TEST_TIMED:-}" ]; then
+  NETWORK_TEST_TIMED=1 exec timeout --kill-after=20 "${NETWORK_TEST_TIMEOUT:-240}" "$0" "$@"
+fi
 TOOL=$1 WORKER=$2 SCENARIO=$3
 shift 3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -210,7 +215,9 @@ rclone_race() {  # ROUNDS VERIFY_DELAY_MS [CACHE_MODE]
   RCLONE_DOUBLE=$double
 }
 
-testbed_require
+needs=()
+[ "$SCENARIO" = rclone-race ] && needs=(rclone)
+testbed_require "${needs[@]}"
 testbed_up
 case "$SCENARIO" in
   stress)
@@ -221,9 +228,7 @@ case "$SCENARIO" in
   reboot) reboot ;;
   cli-serializes) cli_serializes ;;
   rclone-race)
-    # A measurement, not a test: rclone's write cache defeats any delay
-    # (README "Network filesystems").
-    testbed_require rclone
+    # A measurement, not a test (README "Network filesystems").
     rclone_race "$@"
     ;;
   *)

@@ -21,7 +21,7 @@ testbed_require() {
   [ "$(id -u)" = 0 ] || { echo "SKIP: the network test bed needs root (mount, namespaces)"; exit $TESTBED_SKIP; }
   [ -c /dev/fuse ] || { echo "SKIP: /dev/fuse is missing"; exit $TESTBED_SKIP; }
   local tool
-  for tool in sshfs /usr/sbin/sshd ssh-keygen unshare fusermount "$@"; do
+  for tool in sshfs /usr/sbin/sshd ssh ssh-keygen unshare fusermount "$@"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -80,7 +80,8 @@ PY
 testbed_up() {
   TESTBED_ROOT=$(mktemp -d /tmp/uuid-filelock-netbed.XXXXXX)
   trap testbed_down EXIT
-  trap 'exit 130' INT TERM
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   TESTBED_SHARED=$TESTBED_ROOT/shared
   mkdir -p "$TESTBED_SHARED" "$TESTBED_ROOT/ssh" /run/sshd
   chmod 700 "$TESTBED_ROOT/ssh"
@@ -117,7 +118,11 @@ CFG
       kill -0 "${TESTBED_PIDS[-1]}" 2>/dev/null || break
       sleep 0.1
     done
+    # This attempt failed (the port was taken meanwhile): forget its pid, so
+    # that cleanup never signals a process that reused it.
     kill "${TESTBED_PIDS[-1]}" 2>/dev/null || true
+    wait "${TESTBED_PIDS[-1]}" 2>/dev/null || true
+    unset 'TESTBED_PIDS[-1]'
   done
   echo "testbed: sshd did not come up; its log:" >&2
   cat "$TESTBED_ROOT/ssh/sshd.log" >&2

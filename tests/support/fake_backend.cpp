@@ -51,8 +51,9 @@ void rewrite_record(prepared_record& prepared, std::string_view record, const pu
 
 std::chrono::system_clock::time_point stamp_record(const file_handle& file, std::string_view record,
                                                    std::error_code& ec) noexcept {
-  ec.clear();
   ++fake_fs().stamps;
+  ec = fake_fs().stamp_error;
+  if (ec) return {};
   const auto now = fake_fs().server_now();
   for (auto* files : {&fake_fs().files, &fake_fs().temps}) {
     for (auto& [path, f] : *files) {
@@ -90,7 +91,8 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
                                   bool, std::error_code& ec) noexcept {
   ++fake_fs().reads;
   if (fake_fs().before_read) fake_fs().before_read(lock_path.string());
-  ec = fake_fs().read_error;
+  ec = fake_fs().read_error_count != 0 ? fake_fs().read_error : std::error_code();
+  if (ec && fake_fs().read_error_count > 0) --fake_fs().read_error_count;
   lock_file_snapshot snapshot;
   const auto found = fake_fs().files.find(lock_path.string());
   if (ec || found == fake_fs().files.end()) return snapshot;

@@ -37,7 +37,8 @@ struct FakeFilesystem {
   bool local = false;
 
   std::error_code publish_error;  // returned by publish_prepared when set
-  std::error_code read_error;     // returned by read_lock_file when set
+  std::error_code read_error;     // returned by read_lock_file when set,
+  int read_error_count = -1;      // by this many reads (-1: every one)
   // How far the file server's clock is ahead of this host's: the fake stamps
   // files with its clock (stamp_record, publish).
   std::chrono::nanoseconds server_clock_ahead{0};
@@ -45,7 +46,8 @@ struct FakeFilesystem {
     return std::chrono::system_clock::now() +
            std::chrono::duration_cast<std::chrono::system_clock::duration>(server_clock_ahead);
   }
-  int stamps = 0;  // calls of stamp_record
+  int stamps = 0;               // calls of stamp_record
+  std::error_code stamp_error;  // returned by stamp_record when set
   int publishes = 0;
   int reads = 0;
   int removes = 0;
