@@ -49,17 +49,17 @@ wait_for_file() {  # FILE SECONDS
   fail "$1 did not appear within $2 s"
 }
 
-two_uncached_hosts() {
-  testbed_sshfs alpha uncached
+two_hosts() {  # [MODE]
+  testbed_sshfs alpha "${1:-uncached}"
   A=$TESTBED_MOUNT
-  testbed_sshfs beta uncached
+  testbed_sshfs beta "${1:-uncached}"
   B=$TESTBED_MOUNT
 }
 
 # A heartbeating holder on host A is SIGKILLed with its whole host; host B
 # takes the lock over within stale_after + 2 s.
 heartbeat_crash() {
-  two_uncached_hosts
+  two_hosts
   testbed_host alpha 1 "$TOOL" run --heartbeat --stale-after 3 "$A/hb.lock" -- sleep 600 &
   local alpha=$!
   wait_for_file "$TESTBED_SHARED/hb.lock" 10
@@ -78,9 +78,11 @@ heartbeat_crash() {
 
 # A heartbeating holder on host A alive for 5 x stale_after is never broken
 # by host B, not even by one with a shorter stale_after.
-heartbeat_alive() {
-  two_uncached_hosts
-  testbed_host alpha 1 "$TOOL" run --heartbeat --stale-after 3 "$A/al.lock" -- sleep 15 &
+heartbeat_alive() {  # [MODE] [STALE_AFTER]
+  local stale_after=${2:-3}
+  two_hosts "${1:-uncached}"
+  testbed_host alpha 1 "$TOOL" run --heartbeat --stale-after "$stale_after" "$A/al.lock" -- \
+    sleep $((5 * stale_after)) &
   local alpha=$!
   wait_for_file "$TESTBED_SHARED/al.lock" 10
   local tries=0 status
@@ -96,7 +98,7 @@ heartbeat_alive() {
   status=0
   wait "$alpha" || status=$?
   [ "$status" = 0 ] || fail "alpha's run exited $status: its lock was broken or lost"
-  echo "host beta was refused $tries times in 15 s (5 x stale_after); alpha released normally"
+  echo "host beta was refused $tries times in $((5 * stale_after)) s (5 x stale_after, sshfs ${1:-uncached}); alpha released normally"
   [ "$tries" -ge 10 ] || fail "too few attempts to prove anything"
   (testbed_host beta 1 "$TOOL" run --timeout 5 "$B/al.lock" -- true) || fail "beta cannot take the free lock"
   check_clean "$TESTBED_SHARED"
@@ -106,7 +108,7 @@ heartbeat_alive() {
 # (another host's holder might just hold long); A after a reboot knows its
 # earlier boot's record is stale.
 reboot() {
-  two_uncached_hosts
+  two_hosts
   testbed_host alpha 1 "$TOOL" run "$A/rb.lock" -- sleep 600 &
   local alpha=$!
   wait_for_file "$TESTBED_SHARED/rb.lock" 10
@@ -125,7 +127,7 @@ reboot() {
 # `uuid-filelock run` loops on two hosts: every turn counted, no two turns
 # overlapping in the log.
 cli_serializes() {
-  two_uncached_hosts
+  two_hosts
   local turns=25 h m pids=()
   for h in alpha beta; do
     m=$A
@@ -224,7 +226,7 @@ case "$SCENARIO" in
     stress "$@"
     ;;
   heartbeat-crash) heartbeat_crash ;;
-  heartbeat-alive) heartbeat_alive ;;
+  heartbeat-alive) heartbeat_alive "$@" ;;
   reboot) reboot ;;
   cli-serializes) cli_serializes ;;
   rclone-race)

@@ -129,14 +129,18 @@ CFG
   return 1
 }
 
-# testbed_sshfs NAME cached|uncached: mounts the shared directory at
+# testbed_sshfs NAME cached|uncached|tuned: mounts the shared directory at
 # $TESTBED_ROOT/NAME, the path left in TESTBED_MOUNT. (Not printed: a
 # command substitution would run it in a subshell, whose bookkeeping of what
 # to unmount is lost.)
 testbed_sshfs() {
   local mountpoint=$TESTBED_ROOT/$1 cache_options=""
-  [ "$2" = uncached ] &&
-    cache_options=",cache=no,dir_cache=no,entry_timeout=0,attr_timeout=0,negative_timeout=0"
+  case $2 in
+    uncached) cache_options=",cache=no,dir_cache=no,entry_timeout=0,attr_timeout=0,negative_timeout=0" ;;
+    # Caching on, with the 1-second timeouts README "Network filesystems"
+    # recommends for heartbeats (sshfs's own cache keeps attributes 20 s).
+    tuned) cache_options=",dcache_timeout=1,attr_timeout=1,entry_timeout=1" ;;
+  esac
   mkdir -p "$mountpoint"
   sshfs "root@127.0.0.1:$TESTBED_SHARED" "$mountpoint" -p "$TESTBED_PORT" \
     -o "IdentityFile=$TESTBED_ROOT/ssh/client_key,StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes$cache_options" >&2 || return 1
