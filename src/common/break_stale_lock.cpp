@@ -21,7 +21,6 @@
 // first; exactly one of the contenders wins that.
 #include "break_stale_lock.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -76,8 +75,7 @@ break_outcome break_stale_lock(const std::filesystem::path& lock_path,
     // A breaker that dies holding the marker is on another host for the
     // others: only a heartbeat lets them take the marker over.
     marker_options.heartbeat = true;
-    marker_options.stale_after = std::max<std::chrono::nanoseconds>(
-        opts.stale_after.value_or(kMarkerStaleAfter), kMarkerStaleAfter);
+    marker_options.stale_after = kMarkerStaleAfter;
   }
   UUIDFileLock marker(marker_for(lock_path, stale, local), marker_options);
   if (!marker.try_lock(ec)) return break_outcome::breaker_busy;
