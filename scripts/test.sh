@@ -3,8 +3,10 @@
 # test under the developer preset (GCC, warnings as errors), the Clang preset,
 # the preset with the advisory fast path compiled out, the
 # AddressSanitizer+UndefinedBehaviorSanitizer preset and the Windows backend
-# (MinGW-w64 cross build, run under Wine); and checks that the benchmarks
-# still build (they are run by scripts/bench.sh, not here).
+# (MinGW-w64 cross build, run under Wine); the developer preset also runs the
+# multi-host tests on real sshfs mounts (tests/network, as root with
+# /dev/fuse; skipped with the reason otherwise); and checks that the
+# benchmarks still build (they are run by scripts/bench.sh, not here).
 #   scripts/test.sh [PRESET...]  (default: dev clang no-advisory asan-ubsan mingw-wine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
