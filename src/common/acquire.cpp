@@ -14,6 +14,7 @@
 #include "read_back.hpp"
 #include "record.hpp"
 #include "retry_pause.hpp"
+#include "sweep_temporaries.hpp"
 #include "token.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
 
@@ -130,6 +131,13 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     return !ec;
   };
   if (!prepare()) return false;
+
+  // Before waiting: the temporaries of contenders killed while they waited.
+  // Only where temporaries have names (no O_TMPFILE); the hand-over path
+  // never pays for it.
+  const auto before_waiting = [&] {
+    if (!next.prepared.temp_path.empty()) detail::sweep_temporaries(path_);
+  };
 
   int immediate_retries = 0;
   const auto retry_now = [&] {
@@ -253,6 +261,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       const std::chrono::nanoseconds longest =
           std::min(kLongestProbePause, options_.retry_interval);
       bool waited = false;
+      if (state == detail::advisory_state::held) before_waiting();
       while (!ec && state == detail::advisory_state::held) {
         if (steady::now() >= deadline) return false;
         waited = true;
@@ -310,6 +319,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // A live holder we cannot wait on: poll, jittered so that contenders
     // spread out instead of retrying in lockstep.
     if (steady::now() >= deadline) return false;
+    before_waiting();
     sleep_until_at_most(detail::jittered(options_.retry_interval), deadline);
     if (!refresh()) return false;
   }

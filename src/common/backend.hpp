@@ -12,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "uuid_filelock/detail/file_handle.hpp"
 #include "uuid_filelock/detail/file_identity.hpp"
@@ -65,8 +66,9 @@ class prepared_record {
 };
 
 // Writes `record` to a new temporary file in the lock's directory, named after
-// `unique_tag`, and (settings.advisory) takes an exclusive advisory lock on
-// it. advisory_held says whether the filesystem granted one.
+// `unique_tag` (".uuid-filelock-<tag>.tmp" where it has a name), and
+// (settings.advisory) takes an exclusive advisory lock on it. advisory_held
+// says whether the filesystem granted one.
 prepared_record prepare_record(const std::filesystem::path& lock_path, std::string_view record,
                                std::string_view unique_tag, const publish_settings& settings,
                                std::error_code& ec) noexcept;
@@ -134,6 +136,12 @@ lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path,
                                       const file_handle& file, const file_identity& identity,
                                       std::size_t expected_size, std::size_t max_bytes,
                                       std::error_code& ec) noexcept;
+
+// The named temporary records (".uuid-filelock-*.tmp", see prepare_record)
+// in `directory`: those of live contenders, and any that a killed one left.
+// Empty if there are none or the directory cannot be listed.
+std::vector<std::filesystem::path> temporary_records(
+    const std::filesystem::path& directory) noexcept;
 
 // Whether the path names `identity` right now (false if it names nothing).
 bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,

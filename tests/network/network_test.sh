@@ -18,8 +18,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
 
-# Counter and witness of a stress run are on the shared mount, so every
-# host's update and every host's witness goes through the network filesystem.
+# The witness of a stress run is on the shared mount: every host's exclusive
+# mkdir goes through the network filesystem. So is the counter with caches
+# off. With sshfs's default caching a host may read a data file stale (its
+# cached size and mtime, 1-second granularity, hide another host's rewrite:
+# 34 of 1600 increments lost in one run, with the witness proving exclusion),
+# which no lock can prevent: there the counter lives on the served directory
+# itself, so that the count measures the lock alone (README "Network
+# filesystems").
 check_counter() {  # FILE EXPECTED
   local got
   got=$(cat "$1" 2>/dev/null || echo missing)
@@ -124,6 +130,29 @@ reboot() {
   check_clean "$TESTBED_SHARED"
 }
 
+# A waiter SIGKILLed on host B leaves its temporary record (no O_TMPFILE on
+# network filesystems); the next waiter of that host removes it, since its
+# creator is certainly dead. Another host's temporaries are never touched.
+killed_waiter() {
+  two_hosts
+  testbed_host alpha 1 "$TOOL" run "$A/kw.lock" -- sleep 4 &
+  local alpha=$!
+  wait_for_file "$TESTBED_SHARED/kw.lock" 10
+  local status=0
+  (testbed_host beta 1 /bin/sh -c '
+      "$1" run --retry-interval 0.1 "$2/kw.lock" -- true & waiter=$!
+      sleep 1
+      kill -KILL $waiter
+      ls -A "$2" | grep -q "^\.uuid-filelock-.*\.tmp$" || exit 3
+      "$1" run --retry-interval 0.1 --timeout 20 "$2/kw.lock" -- true' sh "$TOOL" "$B") ||
+    status=$?
+  [ "$status" != 3 ] || fail "the killed waiter left no temporary record to sweep"
+  [ "$status" = 0 ] || fail "host beta's second waiter exited $status"
+  wait "$alpha" || fail "alpha's run failed"
+  check_clean "$TESTBED_SHARED"
+  echo "a killed waiter's temporary record was removed by the next waiter of its host"
+}
+
 # `uuid-filelock run` loops on two hosts: every turn counted, no two turns
 # overlapping in the log.
 cli_serializes() {
@@ -161,7 +190,9 @@ stress() {  # MODE(cached|uncached) HOSTS PROCESSES CYCLES VERIFY_DELAY_MS
   for h in $(seq "$hosts"); do
     local m=${mounts[$((h - 1))]}
     for p in $(seq "$processes"); do
-      testbed_host "host$h" 1 "$WORKER" net-cycles "$m/stress.lock" "$m/counter" "$m/witness" \
+      local counter=$m/counter
+      [ "$mode" = uncached ] || counter=$TESTBED_SHARED/counter
+      testbed_host "host$h" 1 "$WORKER" net-cycles "$m/stress.lock" "$counter" "$m/witness" \
         "$cycles" "$delay" &
       pids+=($!)
     done
@@ -228,6 +259,7 @@ case "$SCENARIO" in
   heartbeat-crash) heartbeat_crash ;;
   heartbeat-alive) heartbeat_alive "$@" ;;
   reboot) reboot ;;
+  killed-waiter) killed_waiter ;;
   cli-serializes) cli_serializes ;;
   rclone-race)
     # A measurement, not a test (README "Network filesystems").

@@ -39,6 +39,9 @@ TESTBED_PIDS=()
 
 testbed_down() {
   local status=$?
+  # A second INT or TERM (timeout signals the whole process group, a user
+  # may press Ctrl-C twice) must not cut the cleanup short.
+  trap '' INT TERM
   local m pid
   # Hosts still running (a failed test's): SIGKILL ends each with all its
   # processes.
