@@ -109,6 +109,17 @@ class Cli : public ::testing::Test {
                     const std::vector<std::string>& worker_args) const {
     return run_program(run_args(std::move(options), worker_args));
   }
+  // run, status and acquire on whatever is at the lock path: each exits 74
+  // naming the path.
+  void expect_each_subcommand_to_fail_naming_the_path() const {
+    for (const std::string subcommand : {"run", "status", "acquire"}) {
+      std::vector<std::string> args{subcommand, lock_.string()};
+      if (subcommand == "run") args.insert(args.end(), {"--", worker_, "exit", "0"});
+      const ProgramResult result = tool(args);
+      EXPECT_EQ(result.exit_code, kLockError) << subcommand << ": " << result;
+      EXPECT_TRUE(contains(result.err, lock_.string())) << subcommand << ": " << result;
+    }
+  }
   // Another process holding the lock through the library, as any holder
   // would; it holds until killed.
   ChildProcess holder() const {
@@ -405,13 +416,7 @@ TEST_F(Cli, MissingDirectoryExits74WithThePath) {
 
 TEST_F(Cli, DirectoryAtTheLockPathExits74) {
   std::filesystem::create_directory(lock_);
-  for (const std::string subcommand : {"run", "status", "acquire"}) {
-    std::vector<std::string> args{subcommand, lock_.string()};
-    if (subcommand == "run") args.insert(args.end(), {"--", worker_, "exit", "0"});
-    const ProgramResult result = tool(args);
-    EXPECT_EQ(result.exit_code, kLockError) << subcommand << ": " << result;
-    EXPECT_TRUE(contains(result.err, lock_.string())) << subcommand << ": " << result;
-  }
+  expect_each_subcommand_to_fail_naming_the_path();
   EXPECT_TRUE(std::filesystem::is_directory(lock_));
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
 }
@@ -419,13 +424,7 @@ TEST_F(Cli, DirectoryAtTheLockPathExits74) {
 TEST_F(Cli, SymlinkAtTheLockPathExits74AndIsNotFollowed) {
   const std::string impossible = make_file_symlink(dir_ / "target", lock_);
   if (!impossible.empty()) GTEST_SKIP() << impossible;
-  for (const std::string subcommand : {"run", "status", "acquire"}) {
-    std::vector<std::string> args{subcommand, lock_.string()};
-    if (subcommand == "run") args.insert(args.end(), {"--", worker_, "exit", "0"});
-    const ProgramResult result = tool(args);
-    EXPECT_EQ(result.exit_code, kLockError) << subcommand << ": " << result;
-    EXPECT_TRUE(contains(result.err, lock_.string())) << subcommand << ": " << result;
-  }
+  expect_each_subcommand_to_fail_naming_the_path();
   EXPECT_TRUE(test::is_symlink(lock_));
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"}) << "the target was created";
 }

@@ -55,6 +55,17 @@ wait_for_file() {  # FILE SECONDS
   fail "$1 did not appear within $2 s"
 }
 
+# Host alpha takes the lock NAME in the share with `uuid-filelock run
+# [RUN_OPTION...] LOCK -- sleep SECONDS`, in the background; returns once the
+# lock file is there, with the host's pid (SIGKILL ends the host) in ALPHA.
+alpha_holds() {  # NAME SECONDS [RUN_OPTION...]
+  local name=$1 seconds=$2
+  shift 2
+  testbed_host alpha 1 "$TOOL" run "$@" "$A/$name" -- sleep "$seconds" &
+  ALPHA=$!
+  wait_for_file "$TESTBED_SHARED/$name" 10
+}
+
 two_hosts() {  # [MODE]
   testbed_sshfs alpha "${1:-uncached}"
   A=$TESTBED_MOUNT
@@ -66,12 +77,10 @@ two_hosts() {  # [MODE]
 # takes the lock over within stale_after + 2 s.
 heartbeat_crash() {
   two_hosts
-  testbed_host alpha 1 "$TOOL" run --heartbeat --stale-after 3 "$A/hb.lock" -- sleep 600 &
-  local alpha=$!
-  wait_for_file "$TESTBED_SHARED/hb.lock" 10
+  alpha_holds hb.lock 600 --heartbeat --stale-after 3
   sleep 2  # a few heartbeats
-  kill -KILL "$alpha"
-  wait "$alpha" 2>/dev/null || true
+  kill -KILL "$ALPHA"
+  wait "$ALPHA" 2>/dev/null || true
   local killed_at taken_at status=0
   killed_at=$(now_ms)
   (testbed_host beta 1 "$TOOL" run --timeout 15 --retry-interval 0.2 "$B/hb.lock" -- true) || status=$?
@@ -87,22 +96,19 @@ heartbeat_crash() {
 heartbeat_alive() {  # [MODE] [STALE_AFTER]
   local stale_after=${2:-3}
   two_hosts "${1:-uncached}"
-  testbed_host alpha 1 "$TOOL" run --heartbeat --stale-after "$stale_after" "$A/al.lock" -- \
-    sleep $((5 * stale_after)) &
-  local alpha=$!
-  wait_for_file "$TESTBED_SHARED/al.lock" 10
+  alpha_holds al.lock $((5 * stale_after)) --heartbeat --stale-after "$stale_after"
   local tries=0 status
-  while kill -0 "$alpha" 2>/dev/null; do
+  while kill -0 "$ALPHA" 2>/dev/null; do
     status=0
     (testbed_host beta 1 "$TOOL" run --timeout 0 --stale-after 1 "$B/al.lock" -- true) 2>/dev/null || status=$?
-    if kill -0 "$alpha" 2>/dev/null || [ "$status" = 75 ]; then
+    if kill -0 "$ALPHA" 2>/dev/null || [ "$status" = 75 ]; then
       [ "$status" = 75 ] || fail "host beta got the lock while alpha held it (exit $status)"
       tries=$((tries + 1))
     fi
     sleep 0.3
   done
   status=0
-  wait "$alpha" || status=$?
+  wait "$ALPHA" || status=$?
   [ "$status" = 0 ] || fail "alpha's run exited $status: its lock was broken or lost"
   echo "host beta was refused $tries times in $((5 * stale_after)) s (5 x stale_after, sshfs ${1:-uncached}); alpha released normally"
   [ "$tries" -ge 10 ] || fail "too few attempts to prove anything"
@@ -115,11 +121,9 @@ heartbeat_alive() {  # [MODE] [STALE_AFTER]
 # earlier boot's record is stale.
 reboot() {
   two_hosts
-  testbed_host alpha 1 "$TOOL" run "$A/rb.lock" -- sleep 600 &
-  local alpha=$!
-  wait_for_file "$TESTBED_SHARED/rb.lock" 10
-  kill -KILL "$alpha"
-  wait "$alpha" 2>/dev/null || true
+  alpha_holds rb.lock 600
+  kill -KILL "$ALPHA"
+  wait "$ALPHA" 2>/dev/null || true
   local status=0
   (testbed_host beta 1 "$TOOL" run --timeout 2 --stale-after 1 "$B/rb.lock" -- true) || status=$?
   [ "$status" = 75 ] || fail "host beta broke another host's lock (exit $status)"
@@ -135,9 +139,7 @@ reboot() {
 # creator is certainly dead. Another host's temporaries are never touched.
 killed_waiter() {
   two_hosts
-  testbed_host alpha 1 "$TOOL" run "$A/kw.lock" -- sleep 4 &
-  local alpha=$!
-  wait_for_file "$TESTBED_SHARED/kw.lock" 10
+  alpha_holds kw.lock 4
   local status=0
   (testbed_host beta 1 /bin/sh -c '
       "$1" run --retry-interval 0.1 "$2/kw.lock" -- true & waiter=$!
@@ -148,7 +150,7 @@ killed_waiter() {
     status=$?
   [ "$status" != 3 ] || fail "the killed waiter left no temporary record to sweep"
   [ "$status" = 0 ] || fail "host beta's second waiter exited $status"
-  wait "$alpha" || fail "alpha's run failed"
+  wait "$ALPHA" || fail "alpha's run failed"
   check_clean "$TESTBED_SHARED"
   echo "a killed waiter's temporary record was removed by the next waiter of its host"
 }
