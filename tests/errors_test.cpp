@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "fixtures.hpp"
+#include "support/platform.hpp"
 #include "support/symlink.hpp"
 #include "support/temp_dir.hpp"
 #include "support/try_lock_error.hpp"
@@ -17,6 +18,7 @@ namespace uuid_filelock {
 namespace {
 
 using namespace std::chrono_literals;
+using test::kWindows;
 using test::read_file;
 using test::try_lock_error;
 using test::write_file;
@@ -98,7 +100,9 @@ TEST_F(Errors, GarbageLockFileIsSomeoneElsesAndStaysUntouched) {
 }
 
 // Bytes this process has read so far (Linux); -1 where unknown. (Windows has
-// GetProcessIoCounters, but Wine reports zeros there.)
+// GetProcessIoCounters, but Wine reports zeros there.) Under Wine the count
+// includes the emulator's own reads (seen: 11 to 65 KiB during one try_lock),
+// so the Windows build only checks that the 16 MiB file was not read whole.
 long long bytes_read_so_far() {
   std::ifstream io("/proc/self/io");
   std::string key;
@@ -123,7 +127,7 @@ TEST_F(Errors, HugeLockFileIsReadBoundedAndNeverRemoved) {
   EXPECT_FALSE(lock.try_lock());
   const long long after = bytes_read_so_far();
   if (before >= 0) {
-    EXPECT_LT(after - before, 64 * 1024);
+    EXPECT_LT(after - before, kWindows ? 1024 * 1024 : 64 * 1024);
   }
   EXPECT_EQ(std::filesystem::file_size(dir_ / "app.lock"), huge.size());
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
