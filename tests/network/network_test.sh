@@ -18,14 +18,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
 
-# The witness of a stress run is on the shared mount: every host's exclusive
-# mkdir goes through the network filesystem. So is the counter with caches
-# off. With sshfs's default caching a host may read a data file stale (its
-# cached size and mtime, 1-second granularity, hide another host's rewrite:
-# 34 of 1600 increments lost in one run, with the witness proving exclusion),
-# which no lock can prevent: there the counter lives on the served directory
-# itself, so that the count measures the lock alone (README "Network
-# filesystems").
+# With caches off the witness and the counter of a stress run are on the
+# shared mount: every host's exclusive mkdir goes through the network
+# filesystem. With sshfs's default caching neither can be: a host may read a
+# data file stale (its cached size and mtime, 1-second granularity, hide
+# another host's rewrite: 34 of 1600 increments lost in one run, with the
+# witness proving exclusion), and after a directory listing (a waiter's sweep
+# of dead contenders' temporaries lists the directory) a host keeps every
+# name it saw for 20 s, so its mkdir of a witness another host has already
+# removed fails with EEXIST (a false "two holders" in 4 of 6 runs). No lock
+# can prevent either: there witness and counter live on the served directory
+# itself, exclusive and coherent for every host, so that the test measures
+# the lock alone (README "Network filesystems").
 check_counter() {  # FILE EXPECTED
   local got
   got=$(cat "$1" 2>/dev/null || echo missing)
@@ -192,9 +196,9 @@ stress() {  # MODE(cached|uncached) HOSTS PROCESSES CYCLES VERIFY_DELAY_MS
   for h in $(seq "$hosts"); do
     local m=${mounts[$((h - 1))]}
     for p in $(seq "$processes"); do
-      local counter=$m/counter
-      [ "$mode" = uncached ] || counter=$TESTBED_SHARED/counter
-      testbed_host "host$h" 1 "$WORKER" net-cycles "$m/stress.lock" "$counter" "$m/witness" \
+      local data=$m
+      [ "$mode" = uncached ] || data=$TESTBED_SHARED
+      testbed_host "host$h" 1 "$WORKER" net-cycles "$m/stress.lock" "$data/counter" "$data/witness" \
         "$cycles" "$delay" &
       pids+=($!)
     done
