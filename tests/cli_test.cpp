@@ -594,6 +594,22 @@ TEST_F(Cli, ForwardedSignalsAreCaughtByTheCommand) {
   }
 }
 
+TEST_F(Cli, SignalIgnoredByTheCallerStaysIgnoredByToolAndCommand) {
+  if (const std::string why = signals_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  // As `nohup uuid-filelock run ...` starts it: SIGHUP ignored from the start.
+  const std::filesystem::path pid_file = dir_ / "command.pid";
+  const std::string script = "trap '' HUP; exec '" + tool_ + "' run '" + lock_.string() + "' -- '" +
+                             worker_ + "' pidfile '" + pid_file.string() + "' 2";
+  CapturedProcess run_process({"/bin/sh", "-c", script});
+  command_pid(pid_file);
+  send_signal(run_process.pid(), Signal::hangup);
+  const ProgramResult result = run_process.finish();
+  // Neither the tool nor its command was ended by it: the command slept on.
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_GE(result.elapsed, 2s) << result;
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"command.pid"});
+}
+
 TEST_F(Cli, KilledToolsLockIsRecoveredByTheNextRun) {
   const std::filesystem::path pid_file = dir_ / "orphan.pid";
   CapturedProcess killed(run_args({}, {"pidfile", pid_file.string(), "60"}));
@@ -749,6 +765,17 @@ TEST_F(Cli, AcquireTimesOutOnAHeldLock) {
   EXPECT_TRUE(contains(acquire.err, std::to_string(other.pid()))) << acquire;
   EXPECT_LT(acquire.elapsed, 1s);
   EXPECT_EQ(read_file(lock_), record);
+}
+
+TEST_F(Cli, AcquireThatCannotWriteItsTokenExits74AndLeavesNoLock) {
+  if (kWindows) GTEST_SKIP() << "no /dev/full on Windows";
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this system";
+  // A token nobody received would keep the lock until stale_after.
+  const ProgramResult acquire = run_program(
+      {"/bin/sh", "-c", "exec '" + tool_ + "' acquire '" + lock_.string() + "' >/dev/full"});
+  EXPECT_EQ(acquire.exit_code, kLockError) << acquire;
+  EXPECT_NE(acquire.err, "") << acquire;
+  EXPECT_TRUE(dir_.entries().empty());
 }
 
 TEST_F(Cli, DetachedLockTurnsStaleOnlyByStaleAfter) {
