@@ -93,10 +93,10 @@ TEST_F(Heartbeat, ForkedChildLetsGoOfItsCopyWithoutHanging) {
   UUIDFileLock lock(lock_, beating());
   lock.acquire();
   const std::string record = read_file(lock_);
-  // The children end with std::_Exit: in a child of this multithreaded
-  // process, LeakSanitizer's exit-time check (asan-ubsan preset) waits
-  // forever for allocator locks held by threads the child lacks.
   // The child has no copy of the heartbeat's thread: joining it would hang.
+  // (Children end with std::_Exit: in a child of this multithreaded process
+  // LeakSanitizer's exit-time check waits forever for allocator locks held
+  // by threads the child lacks.)
   const process_id child = fork_child([&]() -> int {
     {
       UUIDFileLock copy = std::move(lock);

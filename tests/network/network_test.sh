@@ -194,10 +194,9 @@ stress() {  # MODE(cached|uncached) HOSTS PROCESSES CYCLES VERIFY_DELAY_MS
   local pids=() start end
   start=$(now_ms)
   for h in $(seq "$hosts"); do
-    local m=${mounts[$((h - 1))]}
+    local m=${mounts[$((h - 1))]} data=$TESTBED_SHARED
+    [ "$mode" = cached ] || data=$m
     for p in $(seq "$processes"); do
-      local data=$m
-      [ "$mode" = uncached ] || data=$TESTBED_SHARED
       testbed_host "host$h" 1 "$WORKER" net-cycles "$m/stress.lock" "$data/counter" "$data/witness" \
         "$cycles" "$delay" &
       pids+=($!)
