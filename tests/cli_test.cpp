@@ -864,5 +864,121 @@ TEST_F(Cli, BreakRefusesADetachedLockUnlessForced) {
   EXPECT_TRUE(dir_.entries().empty());
 }
 
+// --- text from a lock record is escaped ------------------------------------------
+
+// A host name as any co-user can forge it: an OSC that retitles the
+// terminal, BEL, a CSI that clears it, NUL, a byte that is no UTF-8, an
+// 8-bit CSI (C1, U+009B), CR, TAB and DEL; then a backslash and valid UTF-8
+// ("hôte-ü"), which come through readable. Separate literals end each \x.
+const std::string kForgedHost = std::string("evil\x1b]0;pwned\x07\x1b[2J") + '\0' +
+                                "\xff"
+                                "\xc2\x9b"
+                                "31m\r\tx\x7f\\h\xc3\xb4te-\xc3\xbc";
+const std::string kForgedHostEscaped =
+    "evil\\x1b]0;pwned\\x07\\x1b[2J\\x00\\xff\\xc2\\x9b31m\\x0d\\x09x\\x7f\\\\h\xc3\xb4te-\xc3\xbc";
+const std::string kForgedAcquiredAt = "2026-01-01T00:00:00\x1b[8m.000000Z";
+const std::string kForgedAcquiredAtEscaped = "2026-01-01T00:00:00\\x1b[8m.000000Z";
+
+// A record that judges as alive everywhere: its boot id is not this
+// machine's, so its holder runs on another host, and one that does not
+// heartbeat may hold a lock for as long as it likes.
+std::string forged_record() {
+  return std::string(kUuid) + "\nformat=uuid-filelock/1\npid=4242\nstart=1\nhost=" + kForgedHost +
+         "\nmachine=forged-machine\nboot=forged-boot\npidns=forged\nadvisory=0\nacquired_at=" +
+         kForgedAcquiredAt + "\n";
+}
+
+// One line that a terminal can only show: no control byte but the final
+// newline, no DEL, no C1 control in UTF-8, no 0xff (never UTF-8).
+::testing::AssertionResult is_one_inert_line(const std::string& text) {
+  if (text.empty() || text.back() != '\n')
+    return ::testing::AssertionFailure() << "not one line: " << ::testing::PrintToString(text);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool final_newline = i + 1 == text.size();
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if ((byte < 0x20 && !final_newline) || byte == 0x7F || byte == 0xFF || c1)
+      return ::testing::AssertionFailure() << "byte " << static_cast<int>(byte) << " at " << i
+                                           << " of " << ::testing::PrintToString(text);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(Cli, StatusEscapesControlCharactersOfAForgedRecord) {
+  write_record(forged_record());
+  const ProgramResult status = tool({"status", lock_.string()});
+  EXPECT_EQ(status.exit_code, 1) << status;
+  EXPECT_EQ(status.out.rfind("held by pid 4242 on host " + kForgedHostEscaped + " for ", 0), 0u)
+      << status;
+  EXPECT_TRUE(contains(status.out, ", acquired " + kForgedAcquiredAtEscaped + "\n")) << status;
+  EXPECT_TRUE(is_one_inert_line(status.out));
+  EXPECT_EQ(status.err, "") << status;
+  // JSON escapes its own way: the control characters come back as they were
+  // forged, and the byte that is no UTF-8 as U+FFFD.
+  const json held = status_json({}, 1);
+  EXPECT_EQ(held.value("state", json()), "held");
+  const std::string host = held.value("host", json("")).get<std::string>();
+  EXPECT_EQ(host.rfind(std::string("evil\x1b]0;pwned\x07\x1b[2J") + '\0' + "\xef\xbf\xbd", 0), 0u)
+      << ::testing::PrintToString(host);
+  EXPECT_EQ(held.value("acquired_at", json()), kForgedAcquiredAt);
+  EXPECT_EQ(read_file(lock_), forged_record()) << "status touched the lock";
+}
+
+TEST_F(Cli, BreakRefusalEscapesControlCharactersOfAForgedRecord) {
+  write_record(forged_record());
+  const ProgramResult refused = tool({"break", lock_.string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_TRUE(contains(refused.err, " on host " + kForgedHostEscaped + " for ")) << refused;
+  EXPECT_TRUE(is_one_inert_line(refused.err));
+  EXPECT_EQ(refused.out, "") << refused;
+  EXPECT_EQ(read_file(lock_), forged_record()) << "a live holder's lock was touched";
+}
+
+TEST_F(Cli, TimeoutEscapesControlCharactersOfAForgedRecord) {
+  write_record(forged_record());
+  const std::filesystem::path witness = dir_ / "witness";
+  const ProgramResult run_result = run({"--timeout", "0"}, {"pidfile", witness.string(), "0"});
+  EXPECT_EQ(run_result.exit_code, kTimedOut) << run_result;
+  EXPECT_TRUE(contains(run_result.err, " on host " + kForgedHostEscaped + " for ")) << run_result;
+  EXPECT_TRUE(is_one_inert_line(run_result.err));
+  EXPECT_FALSE(std::filesystem::exists(witness)) << "the command ran without the lock";
+
+  const ProgramResult acquire = tool({"acquire", "--timeout", "0", lock_.string()});
+  EXPECT_EQ(acquire.exit_code, kTimedOut) << acquire;
+  EXPECT_TRUE(contains(acquire.err, " on host " + kForgedHostEscaped + " for ")) << acquire;
+  EXPECT_TRUE(is_one_inert_line(acquire.err));
+  EXPECT_EQ(acquire.out, "") << acquire;
+  EXPECT_EQ(read_file(lock_), forged_record()) << "the holder's lock was touched";
+}
+
+TEST_F(Cli, ControlCharactersInTheLockPathAreEscaped) {
+  if (kWindows) GTEST_SKIP() << "Windows file names hold no control characters";
+  // A script may take the path from a shared directory's listing, whose
+  // names a co-user chooses.
+  const std::filesystem::path evil = dir_ / "evil\x1b]0;pwned\x07";
+  const std::string escaped = (dir_ / "evil\\x1b]0;pwned\\x07" / "app.lock").string();
+  lock_ = evil / "app.lock";
+  // Its directory missing: the error names the path.
+  const ProgramResult missing = tool({"acquire", lock_.string()});
+  EXPECT_EQ(missing.exit_code, kLockError) << missing;
+  EXPECT_EQ(missing.err.rfind("uuid-filelock: " + escaped + ": ", 0), 0u) << missing;
+  EXPECT_TRUE(is_one_inert_line(missing.err));
+  // Held: the refusals name it.
+  std::filesystem::create_directory(evil);
+  write_record(forged_record());
+  const ProgramResult refused = tool({"break", lock_.string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_EQ(refused.err.rfind("uuid-filelock: " + escaped + " is held ", 0), 0u) << refused;
+  EXPECT_TRUE(is_one_inert_line(refused.err));
+  const ProgramResult timed_out = run({"--timeout", "0"}, {"exit", "0"});
+  EXPECT_EQ(timed_out.exit_code, kTimedOut) << timed_out;
+  EXPECT_EQ(timed_out.err.rfind("uuid-filelock: timed out waiting for " + escaped + ": held ", 0),
+            0u)
+      << timed_out;
+  EXPECT_TRUE(is_one_inert_line(timed_out.err));
+}
+
 }  // namespace
 }  // namespace uuid_filelock::test

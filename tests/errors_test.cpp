@@ -12,6 +12,7 @@
 #include "support/symlink.hpp"
 #include "support/temp_dir.hpp"
 #include "support/try_lock_error.hpp"
+#include "uuid_filelock/inspect.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
 
 namespace uuid_filelock {
@@ -29,6 +30,25 @@ TEST_F(Errors, MissingDirectory) {
   const auto path = dir_ / "missing" / "app.lock";
   EXPECT_EQ(try_lock_error(path), std::errc::no_such_file_or_directory);
   EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Errors, LooksFromOutsideReportAMissingDirectoryInsteadOfAFreeLock) {
+  // A watchdog with a typo in its path must not be told the lock is free.
+  std::error_code ec;
+  for (const auto& path : {dir_ / "missing" / "app.lock", std::filesystem::path()}) {
+    SCOPED_TRACE(path.string());
+    EXPECT_EQ(inspect_lock(path, {}, ec).state, lock_state::free);
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory);
+    EXPECT_EQ(break_lock(path, {}, true, ec), break_result::refused);
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory);
+    EXPECT_FALSE(release_detached(path, "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b", {}, ec));
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory);
+  }
+  write_file(dir_ / "file", kVictim);
+  (void)inspect_lock(dir_ / "file" / "app.lock", {}, ec);
+  EXPECT_EQ(ec, std::errc::not_a_directory);
+  EXPECT_EQ(try_lock_error(std::filesystem::path()), std::errc::no_such_file_or_directory);
+  EXPECT_TRUE(dir_.entries().count("missing") == 0);
 }
 
 TEST_F(Errors, ParentIsAFile) {
@@ -86,16 +106,23 @@ TEST_F(Errors, DanglingSymlinkDoesNotCreateItsTarget) {
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
 }
 
-TEST_F(Errors, GarbageLockFileIsSomeoneElsesAndStaysUntouched) {
-  write_file(dir_ / "app.lock", "not a record at all\n");
+TEST_F(Errors, GarbageLockFileIsNoLockFileAndStaysUntouched) {
+  // Somebody's data (or a co-user's bait): reported at once, never waited
+  // out, never removed, not even by a forced break, however old it is.
+  write_file(dir_ / "app.lock", "root:x:0:0:root:/root:/bin/bash\n");
+  std::filesystem::last_write_time(dir_ / "app.lock",
+                                   std::filesystem::file_time_type::clock::now() - 24h);
   options opts;
-  opts.retry_interval = 10ms;
-  opts.timeout = 100ms;
+  opts.stale_after = 1s;
   UUIDFileLock lock(dir_ / "app.lock", opts);
   std::error_code ec;
   lock.acquire(ec);
-  EXPECT_EQ(ec, errc::timeout);
-  EXPECT_EQ(read_file(dir_ / "app.lock"), "not a record at all\n");
+  EXPECT_EQ(ec, errc::not_a_lock_file);
+  EXPECT_EQ(inspect_lock(dir_ / "app.lock", opts, ec).state, lock_state::free);
+  EXPECT_EQ(ec, errc::not_a_lock_file);
+  EXPECT_EQ(break_lock(dir_ / "app.lock", opts, true, ec), break_result::refused);
+  EXPECT_EQ(ec, errc::not_a_lock_file);
+  EXPECT_EQ(read_file(dir_ / "app.lock"), "root:x:0:0:root:/root:/bin/bash\n");
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
 }
 
@@ -124,8 +151,12 @@ TEST_F(Errors, HugeLockFileIsReadBoundedAndNeverRemoved) {
   opts.stale_after = 1s;
   UUIDFileLock lock(dir_ / "app.lock", opts);
   const long long before = bytes_read_so_far();
-  EXPECT_FALSE(lock.try_lock());
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock(ec));
   const long long after = bytes_read_so_far();
+  EXPECT_EQ(ec, errc::not_a_lock_file);
+  EXPECT_EQ(break_lock(dir_ / "app.lock", opts, true, ec), break_result::refused);
+  EXPECT_EQ(ec, errc::not_a_lock_file);
   if (before >= 0) {
     EXPECT_LT(after - before, kWindows ? 1024 * 1024 : 64 * 1024);
   }

@@ -6,14 +6,20 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
+#include "../src/common/backend.hpp"
 #include "fixtures.hpp"
+#include "support/fork_child.hpp"
 #include "support/temp_dir.hpp"
 #include "support/try_lock_error.hpp"
+#include "uuid_filelock/inspect.hpp"
 
 namespace uuid_filelock {
 namespace {
@@ -27,6 +33,134 @@ bool enter_private_mount_namespace() {
   static const bool entered = ::unshare(CLONE_NEWNS) == 0 &&
                               ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
   return entered;
+}
+
+// Leaves at `path` the lock file of a holder that died: a fork()ed child
+// takes the lock and exits without releasing it.
+void leave_dead_holders_lock(const std::filesystem::path& path, options opts = {}) {
+  const test::process_id child = test::fork_child([&]() -> int {
+    auto* lock = new UUIDFileLock(path, opts);  // never released: the holder "dies"
+    lock->acquire();
+    std::_Exit(0);
+  });
+  ASSERT_EQ(test::wait_forked(child), 0);
+  ASSERT_TRUE(std::filesystem::exists(path));
+}
+
+// The name under which earlier versions serialised breakers of the file at
+// `path`, from its device and inode: predictable for anyone who can stat it.
+std::filesystem::path old_break_marker(const std::filesystem::path& path) {
+  struct stat st {};
+  EXPECT_EQ(::lstat(path.c_str(), &st), 0);
+  char name[80];
+  std::snprintf(name, sizeof name, ".uuid-filelock-%llx-%llx.break",
+                static_cast<unsigned long long>(st.st_dev),
+                static_cast<unsigned long long>(st.st_ino));
+  return path.parent_path() / name;
+}
+
+TEST_F(Lock, DeadRecordHardLinkedToItsBreakMarkerIsTakenOverWithoutRecursion) {
+  // A marker judged by the rules of the lock it guards had a marker of its
+  // own, the same file again: unbounded recursion, a stack overflow.
+  leave_dead_holders_lock(path_);
+  const auto marker = old_break_marker(path_);
+  ASSERT_EQ(::link(path_.c_str(), marker.c_str()), 0);
+  const std::string planted = test::read_file(marker);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
+  lock.release();
+  EXPECT_EQ(test::read_file(marker), planted);
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{marker.filename().string()});
+}
+
+TEST_F(Lock, NothingPlantedBesideADeadHoldersLockBlocksItsRecovery) {
+  for (const char* kind : {"file", "fifo", "directory", "symlink"}) {
+    SCOPED_TRACE(kind);
+    leave_dead_holders_lock(path_);
+    const auto marker = old_break_marker(path_);
+    const std::string planted(kind);
+    if (planted == "file") {
+      test::write_file(marker, "a co-user's data\n");
+    } else if (planted == "fifo") {
+      ASSERT_EQ(::mkfifo(marker.c_str(), 0600), 0);
+    } else if (planted == "directory") {
+      std::filesystem::create_directory(marker);
+    } else {
+      std::filesystem::create_symlink("/etc/passwd", marker);
+    }
+    UUIDFileLock lock(path_, fast());
+    EXPECT_TRUE(lock.try_lock());
+    lock.release();
+    EXPECT_EQ(dir_.entries(), std::set<std::string>{marker.filename().string()});
+    std::filesystem::remove(marker);
+  }
+}
+
+TEST_F(Lock, TheBreakersRemovalPutsBackAFileThatReplacedTheStaleOne) {
+  // The stale file's owner removes it between a breaker's look and its
+  // removal, and a contender publishes at once: the removal moves what it
+  // finds aside, sees that it is not the stale file, and puts it back.
+  test::write_file(path_, "stale\n");
+  std::error_code ec;
+  // Kept open, as a breaker's claim keeps it: its inode number cannot be
+  // reused meanwhile.
+  const detail::lock_file_snapshot stale = detail::read_lock_file(path_, 4096, true, ec);
+  ASSERT_FALSE(ec);
+  std::filesystem::remove(path_);
+  test::write_file(path_, "the next holder's\n");
+  struct stat before {};
+  ASSERT_EQ(::lstat(path_.c_str(), &before), 0);
+  EXPECT_EQ(detail::remove_stale_file(path_, stale, "tag", true, false, ec),
+            detail::removal::replaced);
+  EXPECT_FALSE(ec);
+  struct stat after {};
+  ASSERT_EQ(::lstat(path_.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
+  // The file it judged is removed, and nothing is left aside.
+  const detail::lock_file_snapshot next = detail::read_lock_file(path_, 4096, false, ec);
+  EXPECT_EQ(detail::remove_stale_file(path_, next, "tag", true, false, ec),
+            detail::removal::removed);
+  EXPECT_TRUE(dir_.entries().empty());
+}
+
+TEST_F(Lock, AChildForkedWithoutAtforkHandlersNeverReleasesItsParentsLock) {
+  // syscall(SYS_fork), like _Fork() and clone(), runs no pthread_atfork
+  // handler: a pid cached by one would make the child believe it holds the
+  // lock, and release it.
+  UUIDFileLock lock(path_, fast());
+  lock.acquire();
+  const std::string token = lock.token();
+  const long child = ::syscall(SYS_fork);
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const bool owned = lock.owns_lock();
+    lock.unlock();
+    ::_exit(owned ? 1 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(static_cast<pid_t>(child), &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the child believed it held the lock";
+  EXPECT_EQ(test::read_file(path_).substr(0, 36), token);
+  EXPECT_NO_THROW(lock.release());
+}
+
+TEST_F(Lock, ModificationTimesFarOutOfRangeAreSaturated) {
+  // Anyone may set a file's time to anything; the nanosecond clock would
+  // overflow. An empty record stamped in the year 3 million counts as
+  // stamped in 2106 (saturated), and so, a future time counting as that far
+  // past, as decades old: it is taken over.
+  test::write_file(path_, "");
+  const timespec times[2] = {{99999999999999, 0}, {99999999999999, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path_.c_str(), times, AT_SYMLINK_NOFOLLOW), 0);
+  std::error_code ec;
+  const lock_status status = inspect_lock(path_, fast(), ec);
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(status.state, lock_state::stale);
+  EXPECT_GT(status.age, std::chrono::hours(24 * 365 * 50));
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
 }
 
 TEST_F(Lock, ModeIsAppliedExactlyDespiteTheUmask) {
@@ -83,10 +217,53 @@ TEST_F(Errors, DiskFullFailsAndLeavesNoTempFile) {
   ASSERT_EQ(::umount(mount_point.c_str()), 0);
 }
 
+TEST_F(Errors, AFullFilesystemDoesNotStopRecovery) {
+  // Breaking a dead holder's lock and ending a detached one need no space:
+  // nothing is created but names.
+  if (!enter_private_mount_namespace()) GTEST_SKIP() << "needs root to mount a tiny tmpfs";
+  const auto mount_point = dir_ / "full";
+  std::filesystem::create_directory(mount_point);
+  ASSERT_EQ(::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=64k"), 0);
+  leave_dead_holders_lock(mount_point / "stale.lock");
+  options detached;
+  detached.detached = true;
+  UUIDFileLock handed_over(mount_point / "detached.lock", detached);
+  handed_over.acquire();
+  const std::string token = handed_over.detach();
+  {
+    std::ofstream filler(mount_point / "filler", std::ios::binary);
+    const std::string block(4096, 'x');
+    for (int i = 0; i < 64 && filler; ++i) filler << block << std::flush;
+  }
+  std::error_code ec;
+  EXPECT_EQ(break_lock(mount_point / "stale.lock", {}, false, ec), break_result::removed);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(release_detached(mount_point / "detached.lock", token, {}, ec));
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(test::TempDir::entries_of(mount_point), std::set<std::string>{"filler"});
+  ASSERT_EQ(::umount(mount_point.c_str()), 0);
+}
+
 TEST_F(Errors, FifoAtTheLockPathDoesNotBlock) {
   ASSERT_EQ(::mkfifo((dir_ / "app.lock").c_str(), 0600), 0);
   EXPECT_EQ(try_lock_error(dir_ / "app.lock"), errc::not_a_regular_file);
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"app.lock"});
+}
+
+TEST_F(Errors, DeviceAtTheLockPathIsNeverOpened) {
+  // A character device (here the null device's numbers) is refused after
+  // lstat by every entry point, forced break included, and left in place.
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to make a device node";
+  ASSERT_EQ(::mknod((dir_ / "app.lock").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+  EXPECT_EQ(try_lock_error(dir_ / "app.lock"), errc::not_a_regular_file);
+  std::error_code ec;
+  (void)inspect_lock(dir_ / "app.lock", {}, ec);
+  EXPECT_EQ(ec, errc::not_a_regular_file);
+  EXPECT_EQ(break_lock(dir_ / "app.lock", {}, true, ec), break_result::refused);
+  EXPECT_EQ(ec, errc::not_a_regular_file);
+  struct stat st {};
+  ASSERT_EQ(::lstat((dir_ / "app.lock").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
 
 TEST_F(Errors, SocketAtTheLockPath) {

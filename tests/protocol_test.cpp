@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "../src/common/break_stale_lock.hpp"
 #include "../src/common/record.hpp"
 #include "support/fake_backend.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
@@ -31,6 +32,18 @@ class Protocol : public ::testing::Test {
     opts.retry_interval = 1ms;
     opts.verify_delay = 0ns;
     return opts;
+  }
+
+  // A record of a holder on this machine, process `pid` (gone unless listed
+  // in fake_fs().processes).
+  static std::string this_host_record(std::uint64_t pid, const char* uuid = kForeignUuid) {
+    return std::string(uuid) + "\nformat=uuid-filelock/1\npid=" + std::to_string(pid) +
+           "\nstart=1\nhost=fakehost\nmachine=fakemachine\nboot=fakeboot\npidns=pid:[1]\n"
+           "advisory=0\n";
+  }
+  detail::lock_file_snapshot snapshot_of(const std::string& path) const {
+    std::error_code ec;
+    return detail::read_lock_file(path, detail::max_record_bytes, false, ec);
   }
 
   // A record of a holder on another host; `heartbeat_ms` "" for none.
@@ -414,6 +427,71 @@ TEST_F(Protocol, PathWithoutFileNameIsRejected) {
   EXPECT_FALSE(lock.try_lock(ec));
   EXPECT_EQ(ec, std::errc::is_a_directory);
   EXPECT_EQ(fake_fs().publishes, 0);
+}
+
+// The breaker's removal checks what it removes: a co-user who forged the
+// dead record removes it between the breaker's look and its removal, and a
+// victim publishes its own lock file at once. The victim's file stays.
+class BreakRace : public Protocol, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(BreakRace, TheBreakNeverRemovesAFileThatReplacedTheStaleOne) {
+  fake_fs().local = GetParam();
+  fake_fs().put(path_, this_host_record(99));
+  constexpr const char* kVictimUuid = "11111111-2222-4333-8444-555555555555";
+  fake_fs().processes[77] = detail::process_state::running;
+  bool swapped = false;
+  fake_fs().before_remove = [&](const std::string& path) {
+    if (path != path_ || swapped) return;
+    swapped = true;
+    fake_fs().put(path_, this_host_record(77, kVictimUuid));
+  };
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_TRUE(swapped);
+  ASSERT_EQ(fake_fs().files.count(path_), 1u);
+  EXPECT_EQ(detail::parse_record(fake_fs().files.at(path_).bytes, false).uuid, kVictimUuid);
+}
+
+INSTANTIATE_TEST_SUITE_P(Filesystem, BreakRace, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return std::string(param.param ? "Local" : "Network");
+                         });
+
+// Where breakers serialise on a marker file (network filesystems), the
+// marker is only ever an empty file, never judged by the lock's rules.
+TEST_F(Protocol, AMarkerLeftByADeadBreakerIsClearedOnceItIsOld) {
+  fake_fs().put(path_, this_host_record(99));
+  const std::string marker = detail::break_marker_path(path_, snapshot_of(path_)).string();
+  fake_fs().put(marker, "", fake_fs().server_now() - 60s);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_TRUE(lock.try_lock());
+  EXPECT_EQ(fake_fs().files.count(marker), 0u);
+  lock.release();
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
+TEST_F(Protocol, AFreshMarkerMakesBreakersWait) {
+  fake_fs().put(path_, this_host_record(99));
+  const std::string marker = detail::break_marker_path(path_, snapshot_of(path_)).string();
+  fake_fs().put(marker, "", fake_fs().server_now());
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  EXPECT_EQ(fake_fs().files.count(marker), 1u);
+  EXPECT_EQ(fake_fs().files.count(path_), 1u);
+}
+
+TEST_F(Protocol, AnythingButAnEmptyFileAtAMarkerIsLeftAloneAndNeverJudged) {
+  // A dead holder's record planted at the marker's name, however old: it is
+  // no lock to break (breaking it would need a marker of its own, and so on
+  // without end); it only makes breakers wait, and is never removed.
+  fake_fs().put(path_, this_host_record(99));
+  const std::string marker = detail::break_marker_path(path_, snapshot_of(path_)).string();
+  fake_fs().put(marker, this_host_record(98), fake_fs().server_now() - 24h);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());
+  ASSERT_EQ(fake_fs().files.count(marker), 1u);
+  EXPECT_EQ(fake_fs().files.at(marker).bytes, this_host_record(98));
+  EXPECT_EQ(fake_fs().removes, 0);
 }
 
 }  // namespace

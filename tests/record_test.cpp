@@ -93,14 +93,27 @@ TEST(Record, UuidOnlyRecordsOfTheOriginalPythonDesign) {
   }
 }
 
-TEST(Record, AnythingElseIsUnreadable) {
+TEST(Record, EmptyOrCutShortWithinTheUuidIsIncomplete) {
+  // What a record written in place looks like while it is being written.
   for (const std::string& bytes :
-       {std::string(""), std::string("\n"), std::string("garbage"),
-        std::string(kUuid).substr(0, 35), std::string("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5bX"),
-        std::string("0b8e4f6a11d2c-4e5f-8a9b-0c1d2e3f4a5b"),
-        std::string("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5g"), std::string("pid=1\n") + kUuid}) {
+       {std::string(""), std::string("0"), std::string(kUuid).substr(0, 9),
+        std::string(kUuid).substr(0, 35)}) {
     const holder_record parsed = parse_record(bytes, false);
-    EXPECT_EQ(parsed.type, kind::unreadable) << bytes;
+    EXPECT_EQ(parsed.type, kind::incomplete) << bytes;
+    EXPECT_EQ(parsed.uuid, "") << bytes;
+  }
+}
+
+TEST(Record, AnythingElseIsForeign) {
+  for (const std::string& bytes :
+       {std::string("\n"), std::string("garbage"), std::string("root:x:0:0:root:/root:/bin/bash\n"),
+        std::string(kUuid).substr(0, 35) + "\n",
+        std::string("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5bX"),
+        std::string("0b8e4f6a11d2c-4e5f-8a9b-0c1d2e3f4a5b"),
+        std::string("0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5g"), std::string("pid=1\n") + kUuid,
+        std::string("\0", 1)}) {
+    const holder_record parsed = parse_record(bytes, false);
+    EXPECT_EQ(parsed.type, kind::foreign) << bytes;
     EXPECT_EQ(parsed.uuid, "") << bytes;
   }
 }
@@ -132,8 +145,9 @@ TEST(Record, HeartbeatOfZeroOrGarbageIsNoHeartbeat) {
   }
 }
 
-TEST(Record, TruncatedFilesAreOversized) {
-  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, kAdvisory, {}), true).type, kind::oversized);
+TEST(Record, TruncatedFilesAreForeign) {
+  // Larger than any record: somebody's data, however it begins.
+  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, kAdvisory, {}), true).type, kind::foreign);
 }
 
 }  // namespace

@@ -200,15 +200,24 @@ TEST_P(StaleRecord, EmptyRecordIsRespectedDuringTheGracePeriodOnly) {
   EXPECT_TRUE(taken_over());
 }
 
-TEST_P(StaleRecord, GarbageRecordIsRespectedDuringTheGracePeriodOnly) {
-  write("garbage\n");
+TEST_P(StaleRecord, RecordCutShortWithinItsUuidIsRespectedDuringTheGracePeriodOnly) {
+  write(std::string(kUuid).substr(0, 20));
   EXPECT_FALSE(taken_over());
-  write("garbage\n", 60s);
+  write(std::string(kUuid).substr(0, 20), 60s);
   EXPECT_TRUE(taken_over());
 }
 
-TEST_P(StaleRecord, FutureTimestampCannotKeepAGarbageRecordAlive) {
-  write("garbage\n", -600s);
+TEST_P(StaleRecord, GarbageIsNoLockFileAtAnyAge) {
+  write("garbage\n", 60s);
+  UUIDFileLock lock(lock_, opts());
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock(ec));
+  EXPECT_EQ(ec, errc::not_a_lock_file);
+  EXPECT_EQ(read_file(lock_), "garbage\n");
+}
+
+TEST_P(StaleRecord, FutureTimestampCannotKeepAnEmptyRecordAlive) {
+  write("", -600s);
   EXPECT_TRUE(taken_over());
 }
 

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "holder_text.hpp"
+#include "printable.hpp"
 #include "uuid_filelock/inspect.hpp"
 
 namespace uuid_filelock::tool {
@@ -25,7 +26,7 @@ int break_command(const settings& s, bool force) {
         break;
       case break_result::refused:
         if (!ec) {
-          std::cerr << "uuid-filelock: " << s.lock_file.string() << " is "
+          std::cerr << "uuid-filelock: " << printable_path(s.lock_file) << " is "
                     << describe_holder(before) << "; not broken"
                     << (force ? " (its holder still has it open, or another process keeps "
                                 "breaking it)"

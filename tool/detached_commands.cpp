@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "printable.hpp"
 #include "uuid_filelock/inspect.hpp"
 #include "waiting.hpp"
 
@@ -20,7 +21,8 @@ int acquire_command(const settings& s) {
   if (!std::cout) {
     std::error_code ignored;
     lock.release(ignored);
-    std::cerr << "uuid-filelock: cannot write the token; " << s.lock_file.string() << " released\n";
+    std::cerr << "uuid-filelock: cannot write the token; " << printable_path(s.lock_file)
+              << " released\n";
     return kLockError;
   }
   lock.detach();
@@ -35,12 +37,12 @@ int release_command(const settings& s, const std::string& token) {
     return kLockError;
   }
   if (!released) {
-    std::cerr << "uuid-filelock: " << s.lock_file.string()
+    std::cerr << "uuid-filelock: " << printable_path(s.lock_file)
               << ": no lock with that token; nothing was changed\n";
     return kRefused;
   }
   if (s.level == verbosity::verbose)
-    std::cerr << "uuid-filelock: released " << s.lock_file.string() << "\n";
+    std::cerr << "uuid-filelock: released " << printable_path(s.lock_file) << "\n";
   return kOk;
 }
 

@@ -1,5 +1,7 @@
 #include "holder_text.hpp"
 
+#include "printable.hpp"
+
 namespace uuid_filelock::tool {
 
 std::string describe_holder(const lock_status& status) {
@@ -13,7 +15,7 @@ std::string describe_holder(const lock_status& status) {
   std::string text = status.state == lock_state::held ? "held" : "stale, left";
   if (status.detached) text += " (detached)";
   if (status.pid) text += " by pid " + std::to_string(*status.pid);
-  if (!status.host.empty()) text += " on host " + status.host;
+  if (!status.host.empty()) text += " on host " + printable(status.host);
   if (!status.pid && status.host.empty()) text += " by an unknown holder";
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(status.age).count();
   text += " for " + std::to_string(seconds) + " s";

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "printable.hpp"
 #include "terminal.hpp"
 
 namespace {
@@ -174,7 +175,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --help-all, --version: printed on stdout
   } catch (const CLI::ParseError& e) {
-    std::cerr << "uuid-filelock: " << e.what() << "\nRun 'uuid-filelock --help' for usage.\n";
+    // CLI11 quotes the arguments it rejects, which may be a file name.
+    std::cerr << "uuid-filelock: " << printable(e.what())
+              << "\nRun 'uuid-filelock --help' for usage.\n";
     return kUsage;
   }
 
@@ -186,10 +189,11 @@ int main(int argc, char** argv) {
     if (*release) return release_command(s, token);
     if (*breaker) return break_command(s, force);
   } catch (const std::system_error& e) {
-    std::cerr << "uuid-filelock: " << e.what() << "\n";
+    // A filesystem_error's text quotes its paths.
+    std::cerr << "uuid-filelock: " << printable(e.what()) << "\n";
     return kLockError;
   } catch (const std::exception& e) {
-    std::cerr << "uuid-filelock: " << e.what() << "\n";
+    std::cerr << "uuid-filelock: " << printable(e.what()) << "\n";
     return kLockError;
   }
   return kUsage;

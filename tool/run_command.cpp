@@ -3,6 +3,7 @@
 #include "child.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "printable.hpp"
 #include "waiting.hpp"
 
 namespace uuid_filelock::tool {
@@ -20,8 +21,8 @@ int run_command(const settings& s, const std::vector<std::string>& command) {
   std::error_code release_error;
   lock.release(release_error);
   if (start_error) {
-    std::cerr << "uuid-filelock: cannot run " << command.front() << ": " << start_error.message()
-              << "\n";
+    std::cerr << "uuid-filelock: cannot run " << printable(command.front()) << ": "
+              << start_error.message() << "\n";
     return kCannotRun;
   }
   if (release_error) {
@@ -29,7 +30,7 @@ int run_command(const settings& s, const std::vector<std::string>& command) {
     return kLockError;
   }
   if (s.level == verbosity::verbose)
-    std::cerr << "uuid-filelock: released " << s.lock_file.string() << "\n";
+    std::cerr << "uuid-filelock: released " << printable_path(s.lock_file) << "\n";
   return status;
 }
 

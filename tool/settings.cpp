@@ -4,6 +4,8 @@
 #include <iostream>
 #include <limits>
 
+#include "printable.hpp"
+
 namespace uuid_filelock::tool {
 
 std::chrono::nanoseconds seconds_to_duration(double seconds) {
@@ -25,7 +27,8 @@ options lock_options(const settings& s) {
 }
 
 void report_error(const std::filesystem::path& path, const std::error_code& ec) {
-  std::cerr << "uuid-filelock: " << path.string() << ": " << ec.message() << "\n";
+  // The message is the system's or the library's own text, not the lock's.
+  std::cerr << "uuid-filelock: " << printable_path(path) << ": " << ec.message() << "\n";
 }
 
 }  // namespace uuid_filelock::tool

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "holder_text.hpp"
+#include "printable.hpp"
 #include "uuid_filelock/inspect.hpp"
 
 namespace uuid_filelock::tool {
@@ -52,13 +53,16 @@ int status_command(const settings& s, bool json) {
   }
   if (json) {
     // Hosts and paths come from other machines' records and may hold any
-    // bytes: invalid UTF-8 is replaced rather than failing the whole report.
-    std::cout << as_json(s, status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+    // bytes: invalid UTF-8 is replaced rather than failing the whole report,
+    // and everything but ASCII is escaped, so that no control character
+    // (C1 ones and DEL included) reaches a terminal the JSON is shown on.
+    std::cout << as_json(s, status).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
+    // Every field of the record may be forged: none is printed raw.
     std::cout << describe_holder(status);
-    if (!status.uuid.empty()) std::cout << " (uuid " << status.uuid << ")";
-    if (!status.acquired_at.empty()) std::cout << ", acquired " << status.acquired_at;
+    if (!status.uuid.empty()) std::cout << " (uuid " << printable(status.uuid) << ")";
+    if (!status.acquired_at.empty()) std::cout << ", acquired " << printable(status.acquired_at);
     std::cout << "\n";
   }
   switch (status.state) {

@@ -5,6 +5,7 @@
 
 #include "exit_codes.hpp"
 #include "holder_text.hpp"
+#include "printable.hpp"
 #include "terminal.hpp"
 #include "uuid_filelock/inspect.hpp"
 
@@ -30,7 +31,7 @@ bool wait_showing_status(UUIDFileLock& lock, const settings& s, steady::time_poi
     if (steady::now() >= deadline) break;
     std::error_code ignored;
     const lock_status status = inspect_lock(lock.path(), lock.lock_options(), ignored);
-    std::cerr << kClearLine << "waiting for " << s.lock_file.string() << " - "
+    std::cerr << kClearLine << "waiting for " << printable_path(s.lock_file) << " - "
               << describe_holder(status) << std::flush;
     shown = true;
   }
@@ -62,13 +63,13 @@ int acquire_for_tool(UUIDFileLock& lock, const settings& s) {
   }
   if (acquired) {
     if (s.level == verbosity::verbose)
-      std::cerr << "uuid-filelock: acquired " << s.lock_file.string() << " (" << lock.token()
+      std::cerr << "uuid-filelock: acquired " << printable_path(s.lock_file) << " (" << lock.token()
                 << ")\n";
     return kOk;
   }
   std::error_code ignored;
   const lock_status holder = inspect_lock(lock.path(), lock.lock_options(), ignored);
-  std::cerr << "uuid-filelock: timed out waiting for " << s.lock_file.string() << ": "
+  std::cerr << "uuid-filelock: timed out waiting for " << printable_path(s.lock_file) << ": "
             << describe_holder(holder) << "\n";
   return kTimeout;
 }

@@ -19,6 +19,12 @@ enum class errc {
   // The lock path names a FIFO, socket or device; it is never opened for
   // writing and never removed.
   not_a_regular_file,
+  // The lock path names a regular file that is no lock record: neither one
+  // of ours, nor the original Python library's UUID-only record, nor empty.
+  // Perhaps a data file the lock path was pointed at by mistake, perhaps a
+  // co-user's bait: it is reported at once and never removed, not even by a
+  // forced break.
+  not_a_lock_file,
 };
 
 const std::error_category& error_category() noexcept;

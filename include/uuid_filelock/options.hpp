@@ -89,8 +89,10 @@ struct options {
   // through an export; local only for a FUSE filesystem known to be local.
   filesystem_kind filesystem = filesystem_kind::automatic;
 
-  // An empty or unreadable lock file is respected this long (it may be a
-  // record being written) and is stale after it.
+  // An empty lock file (or one cut short within its first line) is respected
+  // this long, since it may be a record being written, and is stale after
+  // it. Any other file that is no lock record is an error
+  // (errc::not_a_lock_file) and is never removed.
   std::chrono::nanoseconds unreadable_grace = std::chrono::seconds(10);
 
   // A lock meant to outlive this process: after UUIDFileLock::detach() the

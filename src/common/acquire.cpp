@@ -3,6 +3,7 @@
 // polling otherwise) or break their lock if they are dead. Each step says
 // which race it closes.
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "backend.hpp"
@@ -11,6 +12,7 @@
 #include "heartbeat.hpp"
 #include "holder_registry.hpp"
 #include "liveness.hpp"
+#include "lock_path.hpp"
 #include "read_back.hpp"
 #include "record.hpp"
 #include "retry_pause.hpp"
@@ -68,10 +70,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     ec = std::make_error_code(std::errc::resource_deadlock_would_occur);
     return false;
   }
-  if (!path_.has_filename()) {
-    ec = std::make_error_code(std::errc::is_a_directory);
-    return false;
-  }
+  ec = detail::lock_path_error(path_);
+  if (ec) return false;
   // A heartbeat needs a limit spaced for coarse network timestamps, a
   // process that stays (a detached lock's holder exits), and a file its
   // owner may rewrite.
@@ -132,12 +132,11 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   };
   if (!prepare()) return false;
 
-  // Before waiting: the temporaries of contenders killed while they waited.
-  // Only where temporaries have names (no O_TMPFILE); the hand-over path
-  // never pays for it.
-  const auto before_waiting = [&] {
-    if (!next.prepared.temp_path.empty()) detail::sweep_temporaries(path_);
-  };
+  // Before waiting: the temporaries of contenders killed while they waited
+  // (where temporaries have names: no O_TMPFILE), and dead holders' records
+  // left aside by a breaker that died mid-break (remove_stale_file). At most
+  // once per directory every few seconds; the hand-over path never pays.
+  const auto before_waiting = [&] { detail::sweep_temporaries(path_); };
 
   int immediate_retries = 0;
   const auto retry_now = [&] {
@@ -231,6 +230,11 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       continue;
     }
     const detail::holder_record record = detail::parse_record(holder.bytes, holder.truncated);
+    // Somebody's data, or a co-user's bait: never waited out, never removed.
+    if (record.type == detail::holder_record::kind::foreign) {
+      ec = errc::not_a_lock_file;
+      return false;
+    }
 
     // Another object of this very thread holds it: waiting could never end.
     if (record.type == detail::holder_record::kind::full && record.holder.pid == self.pid &&
@@ -243,10 +247,12 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // The record's age by the filesystem's clock: where it is remote, the
     // stamp the server puts on our prepared record now; a host whose clock
     // runs ahead would otherwise break live holders.
+    const auto filesystem_now = [&]() -> std::optional<std::chrono::system_clock::time_point> {
+      if (local) return std::chrono::system_clock::now();
+      return detail::filesystem_clock(next.prepared.file, next.record);
+    };
     const auto age = [&] {
-      if (local) return detail::age_of(holder.modified, std::chrono::system_clock::now());
-      return detail::age_by_filesystem_clock(
-          holder.modified, detail::filesystem_clock(next.prepared.file, next.record));
+      return detail::age_by_filesystem_clock(holder.modified, filesystem_now());
     };
     const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
                                         settings.advisory};
@@ -305,7 +311,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       // Many contenders may see the same dead holder at once; the break is
       // arbitrated so that the file is removed once, and the path then goes
       // to whoever publishes first.
-      const detail::break_outcome broken = detail::break_stale_lock(path_, holder, options_, ec);
+      const detail::break_setting how{local, settings.sync_directory, false, filesystem_now};
+      const detail::break_outcome broken = detail::break_stale_lock(path_, holder, how, ec);
       if (ec) return false;
       if (broken != detail::break_outcome::holder_alive) {
         if (broken == detail::break_outcome::breaker_busy) sleep_until_at_most(1ms, deadline);

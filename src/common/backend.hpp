@@ -147,12 +147,40 @@ std::vector<std::filesystem::path> temporary_records(
 bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,
                 std::error_code& ec) noexcept;
 
-// Removes whatever file the lock path names (a stale holder's, checked by
-// the caller); false if nothing was there, or (Windows) if a live process
-// still holds it open without sharing deletion: the handle proves its holder
-// alive.
-bool remove_lock_file(const std::filesystem::path& lock_path, bool sync_directory,
-                      std::error_code& ec) noexcept;
+enum class break_claim {
+  claimed,      // this process alone may now remove the stale file
+  busy,         // another breaker has it, or its holder still holds its advisory lock
+  gone,         // the lock path no longer names the stale file
+  unsupported,  // no claim on this filesystem: break_stale_lock uses a marker file
+};
+
+// Serialises the breakers of one stale lock file (see break_stale_lock.cpp):
+// on POSIX an exclusive advisory lock on the stale file itself, through
+// `stale.file` (opened here, and checked to be the stale file, if the
+// snapshot was taken without keep_open); it lasts until stale.file closes.
+// Windows needs no claim (remove_stale_file can only remove the file it
+// opened) and always answers `claimed`.
+break_claim claim_stale_file(const std::filesystem::path& lock_path, lock_file_snapshot& stale,
+                             std::error_code& ec) noexcept;
+
+enum class removal {
+  removed,   // `expected` was at the lock path and is gone now
+  gone,      // nothing was at the lock path
+  replaced,  // another file was there; it is (or is put back) at the lock path
+  in_use,    // a process holds the file open without sharing deletion (Windows): alive
+};
+
+// Removes the file at the lock path if it is exactly `expected`: the same
+// file where `local` (identities can be trusted, as long as `expected.file`
+// keeps it open: an inode number is reused once its file is gone), else the
+// same bytes. The
+// check and the removal are one: POSIX moves whatever the path names aside to
+// ".uuid-filelock-<unique_tag>.tmp", checks what moved and puts anything else
+// back; Windows opens the file, checks it through its handle and renames it
+// away through that handle. Needs no free space.
+removal remove_stale_file(const std::filesystem::path& lock_path,
+                          const lock_file_snapshot& expected, std::string_view unique_tag,
+                          bool local, bool sync_directory, std::error_code& ec) noexcept;
 
 // Removes the lock file we hold open as `held`, which the path named when the
 // caller last checked; false if the name was gone. The name is free when this
@@ -196,7 +224,9 @@ struct process_identity {
 // The calling process, looked up once per thread (and again after fork()).
 const process_identity& current_process() noexcept;
 
-// current_process().pid, cheaply: owns_lock() asks on every call.
+// current_process().pid, asked of the OS on every call (owns_lock() does):
+// a child forked without pthread_atfork handlers (_Fork, raw clone) must
+// never take its parent's lock for its own.
 std::uint64_t current_pid() noexcept;
 
 enum class process_state { running, gone, unknown };

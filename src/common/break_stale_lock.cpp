@@ -3,37 +3,43 @@
 // The classic bug: two contenders see the same dead holder; the first removes
 // its file and publishes its own; the second, a moment late, removes "the
 // file at the path" -- now the first one's live lock -- and both hold the
-// lock. No system call removes a path only if it still names a given file,
-// so removals of one stale file are serialised instead: only the holder of
-// that file's *break marker* may remove it, and it checks, under the marker,
-// that the path still names exactly the stale file.
+// lock. Two defences close it:
 //
-// The marker is itself a UUIDFileLock (on a name derived from the stale
-// file), so it gets everything the protocol gives: exclusive
-// publication, verification, and, should a breaker die holding it, judgement
-// and breaking of the marker by the very same rules, one level up.
+// 1. Breakers of one stale file take turns. Each first claims the file
+//    (claim_stale_file: on POSIX an exclusive flock on the stale file's own
+//    inode, which nobody can plant beforehand, needs no space and dies with
+//    its process) and, holding the claim, checks that the lock path still
+//    names exactly the stale file, with the same bytes and time (a heartbeat
+//    that landed since it was judged proves its holder alive). The first
+//    breaker removes it; every later one finds the path naming something
+//    else and competes for the lock afresh. Where no claim can be had (a
+//    network filesystem, whose advisory locks do not reach other hosts), an
+//    empty marker file published exclusively beside the lock serves instead.
+//    A marker is never judged by the rules of the lock it guards, so nothing
+//    recurses: an empty marker older than kMarkerStaleAfter was left by a
+//    breaker that died, and is removed; anything else at a marker's name is
+//    left alone and only makes breakers wait (see the README's threat model).
 //
-// Why the removal is safe: while we hold the marker, nobody else removes the
-// stale file (every remover holds the marker; the dead holder does nothing),
-// and no new file can appear at the path while the stale one is there
-// (publication is exclusive). So the file we re-read under the marker is the
-// file we unlink. Afterwards the path is free and goes to whoever publishes
-// first; exactly one of the contenders wins that.
+// 2. The removal checks what it removes (remove_stale_file): the file is moved
+//    aside atomically and checked there, and anything but the stale file goes
+//    back. This closes the window a co-user could use who owns the stale file
+//    (having forged it): removing it between the breaker's check and its
+//    removal, so that a victim's new lock file would be removed in its place.
 #include "break_stale_lock.hpp"
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
 
-#include "filesystem_rules.hpp"
+#include "liveness.hpp"
 #include "record.hpp"
-#include "uuid_filelock/uuid_filelock.hpp"
+#include "token.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
 
-// How long a crashed breaker's marker on a network filesystem blocks others.
+// How long a breaker that died may keep its marker (a break takes a few
+// round trips to the file server).
 constexpr std::chrono::seconds kMarkerStaleAfter{10};
 
 // FNV-1a: a stable name, not a secret.
@@ -42,60 +48,108 @@ std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 146959810393466
   return hash;
 }
 
-// Every breaker of one stale file must pick the same marker. On a local
-// filesystem the file's identity names it exactly. Network clients number
-// files each their own way (sshfs per mount), so there the name and content
-// of the stale file do: every host reads the same bytes.
-std::filesystem::path marker_for(const std::filesystem::path& lock_path,
-                                 const lock_file_snapshot& stale, bool local) {
-  std::uint64_t first = stale.identity.device;
-  std::uint64_t second = stale.identity.file_id;
-  if (!local) {
-    first = fnv1a(lock_path.filename().string());
-    second = fnv1a(stale.bytes, first);
-  }
+}  // namespace
+
+std::filesystem::path break_marker_path(const std::filesystem::path& lock_path,
+                                        const lock_file_snapshot& stale) {
+  const std::uint64_t first = fnv1a(lock_path.filename().string());
+  const std::uint64_t second = fnv1a(stale.bytes, first);
   char name[80];
   std::snprintf(name, sizeof name, ".uuid-filelock-%llx-%llx.break",
                 static_cast<unsigned long long>(first), static_cast<unsigned long long>(second));
   return lock_path.parent_path() / name;
 }
 
+namespace {
+
+// Whether the lock path still holds exactly the file judged stale.
+bool unchanged(const lock_file_snapshot& now, const lock_file_snapshot& stale, bool local) {
+  return now.exists && (!local || now.identity == stale.identity) && now.bytes == stale.bytes &&
+         now.modified == stale.modified && now.truncated == stale.truncated;
+}
+
+// The marker: an empty file, published like a record (so exclusively, and
+// needing no space for content), removed exactly by remove_stale_file.
+class break_marker {
+ public:
+  break_marker(std::filesystem::path path, const break_setting& setting)
+      : path_(std::move(path)), setting_(setting) {}
+  break_marker(const break_marker&) = delete;
+  break_marker& operator=(const break_marker&) = delete;
+  ~break_marker() {
+    if (!taken_) return;
+    std::error_code ignored;
+    remove_stale_file(path_, mine_, new_token(), setting_.local, false, ignored);
+  }
+
+  // True if this breaker now has the marker. Otherwise it clears a marker
+  // that a dead breaker left, for the next attempt.
+  bool take(std::error_code& ec) {
+    const publish_settings settings{
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        false,
+        false,
+        false,
+        false,
+        setting_.local};
+    prepared_record prepared = prepare_record(path_, {}, new_token(), settings, ec);
+    if (ec) return false;
+    taken_ = publish_prepared(prepared, path_, {}, settings, ec) == publish_outcome::published;
+    mine_.identity = prepared.identity;
+    if (ec || taken_) return taken_;
+    clear_if_abandoned(ec);
+    return false;
+  }
+
+ private:
+  void clear_if_abandoned(std::error_code& ec) {
+    // A FIFO, directory or symlink at the marker's name (planted) is not an
+    // error of the lock: it is left alone, like any marker not yet old.
+    std::error_code not_a_marker;
+    const lock_file_snapshot seen = read_lock_file(path_, 1, false, not_a_marker);
+    if (not_a_marker || !seen.exists || !seen.bytes.empty() || seen.truncated) return;
+    const auto now = setting_.filesystem_now();
+    if (!now || age_of(seen.modified, *now) < kMarkerStaleAfter) return;
+    remove_stale_file(path_, seen, new_token(), setting_.local, false, ec);
+  }
+
+  std::filesystem::path path_;
+  const break_setting& setting_;
+  lock_file_snapshot mine_;
+  bool taken_ = false;
+};
+
+break_outcome remove_if_unchanged(const std::filesystem::path& lock_path,
+                                  const lock_file_snapshot& stale, const break_setting& setting,
+                                  std::error_code& ec) {
+  const lock_file_snapshot now = read_lock_file(lock_path, max_record_bytes, false, ec);
+  if (ec || !unchanged(now, stale, setting.local)) return break_outcome::gone;
+  const removal removed =
+      remove_stale_file(lock_path, stale, new_token(), setting.local, setting.sync_directory, ec);
+  return removed == removal::in_use ? break_outcome::holder_alive : break_outcome::gone;
+}
+
 }  // namespace
 
-break_outcome break_stale_lock(const std::filesystem::path& lock_path,
-                               const lock_file_snapshot& stale, const options& opts,
-                               std::error_code& ec) {
-  options marker_options = opts;
-  marker_options.timeout.reset();
-  marker_options.durability = durability_level::none;
-  marker_options.detached = false;  // the marker ends with this call
-  marker_options.mode |= std::filesystem::perms::owner_write;
-  const bool local = lock_directory_is_local(opts, lock_path);
-  if (!local) {
-    // A breaker that dies holding the marker is on another host for the
-    // others: only a heartbeat lets them take the marker over.
-    marker_options.heartbeat = true;
-    marker_options.stale_after = kMarkerStaleAfter;
+break_outcome break_stale_lock(const std::filesystem::path& lock_path, lock_file_snapshot& stale,
+                               const break_setting& setting, std::error_code& ec) {
+  if (setting.forced) return remove_if_unchanged(lock_path, stale, setting, ec);
+  const break_claim claim =
+      setting.local ? claim_stale_file(lock_path, stale, ec) : break_claim::unsupported;
+  if (ec) return break_outcome::gone;
+  switch (claim) {
+    case break_claim::claimed:
+      return remove_if_unchanged(lock_path, stale, setting, ec);
+    case break_claim::busy:
+      return break_outcome::breaker_busy;
+    case break_claim::gone:
+      return break_outcome::gone;
+    case break_claim::unsupported:
+      break;
   }
-  UUIDFileLock marker(marker_for(lock_path, stale, local), marker_options);
-  if (!marker.try_lock(ec)) return break_outcome::breaker_busy;
-
-  // Still the stale file? Identities are compared only where they mean
-  // something (see marker_for); the bytes always, and the time: a heartbeat
-  // that landed since the holder was judged proves it alive after all.
-  break_outcome outcome = break_outcome::gone;
-  const lock_file_snapshot now = read_lock_file(lock_path, max_record_bytes, false, ec);
-  if (!ec && now.exists && (!local || now.identity == stale.identity) && now.bytes == stale.bytes &&
-      now.modified == stale.modified && now.truncated == stale.truncated &&
-      !remove_lock_file(lock_path, opts.durability == durability_level::file_and_directory, ec) &&
-      !ec && path_names(lock_path, stale.identity, ec)) {
-    // Still there after a removal that removed nothing: a process keeps it
-    // open without sharing deletion, so its holder lives (Windows).
-    outcome = break_outcome::holder_alive;
-  }
-  std::error_code marker_error;
-  marker.release(marker_error);
-  return outcome;
+  break_marker marker(break_marker_path(lock_path, stale), setting);
+  if (!marker.take(ec)) return ec ? break_outcome::gone : break_outcome::breaker_busy;
+  return remove_if_unchanged(lock_path, stale, setting, ec);
 }
 
 }  // namespace uuid_filelock::detail

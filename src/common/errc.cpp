@@ -19,6 +19,8 @@ class category final : public std::error_category {
         return "the lock is not held by this object";
       case errc::not_a_regular_file:
         return "the lock path is not a regular file";
+      case errc::not_a_lock_file:
+        return "the lock path is not a lock file";
     }
     return "unknown uuid_filelock error";
   }

@@ -12,9 +12,11 @@
 #include "break_stale_lock.hpp"
 #include "filesystem_rules.hpp"
 #include "liveness.hpp"
+#include "lock_path.hpp"
 #include "record.hpp"
 #include "reporting_errors.hpp"
 #include "token.hpp"
+#include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock {
 namespace {
@@ -73,6 +75,10 @@ class lazy_age {
 lock_state judge(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
                  const detail::holder_record& record, const options& opts, lazy_age& age,
                  bool local, std::error_code& ec) {
+  if (record.type == detail::holder_record::kind::foreign) {
+    ec = errc::not_a_lock_file;
+    return lock_state::held;
+  }
   const bool advisory = opts.advisory && local;
   const detail::process_identity& self = detail::current_process();
   detail::liveness verdict = detail::judge_holder(
@@ -95,11 +101,14 @@ lock_state judge(const std::filesystem::path& path, const detail::lock_file_snap
   return verdict == detail::liveness::live ? lock_state::held : lock_state::stale;
 }
 
-// Removes exactly the file of `snapshot`, waiting out a concurrent breaker.
-bool remove_judged(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
-                   const options& opts, std::error_code& ec) {
+// Removes exactly the file of `snapshot`, waiting out a concurrent breaker
+// (for about a second: one that takes longer is stuck, or is no breaker).
+bool remove_judged(const std::filesystem::path& path, detail::lock_file_snapshot& snapshot,
+                   const options& opts, bool local, bool live, std::error_code& ec) {
+  const detail::break_setting how{local, opts.durability == durability_level::file_and_directory,
+                                  live, [&] { return filesystem_now(path, local); }};
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    switch (detail::break_stale_lock(path, snapshot, opts, ec)) {
+    switch (detail::break_stale_lock(path, snapshot, how, ec)) {
       case detail::break_outcome::gone:
         return !ec;
       case detail::break_outcome::holder_alive:
@@ -113,6 +122,20 @@ bool remove_judged(const std::filesystem::path& path, const detail::lock_file_sn
   return false;
 }
 
+// Reads the lock file for a look from outside. A lock file that is not there
+// is "free" only where it could be: in an existing directory.
+detail::lock_file_snapshot read_for_inspection(const std::filesystem::path& lock_file,
+                                               std::filesystem::path& path, bool keep_open,
+                                               std::error_code& ec) {
+  ec = detail::lock_path_error(lock_file);
+  if (ec) return {};
+  path = absolute_path(lock_file);
+  detail::lock_file_snapshot snapshot =
+      detail::read_lock_file(path, detail::max_record_bytes, keep_open, ec);
+  if (!ec && !snapshot.exists) ec = detail::missing_directory_error(path);
+  return snapshot;
+}
+
 }  // namespace
 
 lock_status inspect_lock(const std::filesystem::path& lock_file, const options& opts,
@@ -122,9 +145,8 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
       ec,
       [&] {
         lock_status status;
-        const std::filesystem::path path = absolute_path(lock_file);
-        const detail::lock_file_snapshot snapshot =
-            detail::read_lock_file(path, detail::max_record_bytes, true, ec);
+        std::filesystem::path path;
+        const detail::lock_file_snapshot snapshot = read_for_inspection(lock_file, path, true, ec);
         if (ec || !snapshot.exists) return status;
         const detail::holder_record record =
             detail::parse_record(snapshot.bytes, snapshot.truncated);
@@ -140,7 +162,7 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
         status.age = age();
         const lock_state state = judge(path, snapshot, record, opts, age, local, ec);
         // Released while we looked: nothing of the old holder is reported.
-        if (state == lock_state::free) return lock_status{};
+        if (state == lock_state::free || ec) return lock_status{};
         status.state = state;
         return status;
       },
@@ -161,21 +183,22 @@ break_result break_lock(const std::filesystem::path& lock_file, const options& o
   return detail::reporting_errors(
       ec,
       [&] {
-        const std::filesystem::path path = absolute_path(lock_file);
-        const detail::lock_file_snapshot snapshot =
-            detail::read_lock_file(path, detail::max_record_bytes, true, ec);
+        std::filesystem::path path;
+        detail::lock_file_snapshot snapshot = read_for_inspection(lock_file, path, true, ec);
         if (ec) return break_result::refused;
         if (!snapshot.exists) return break_result::nothing;
         const detail::holder_record record =
             detail::parse_record(snapshot.bytes, snapshot.truncated);
         const bool local = detail::lock_directory_is_local(opts, path);
         lazy_age age(path, snapshot, local);
+        // A foreign file is an error here too, --force or not: judge says so.
         const lock_state state = judge(path, snapshot, record, opts, age, local, ec);
         if (ec) return break_result::refused;
         if (state == lock_state::free) return break_result::nothing;
         if (state == lock_state::held && !force) return break_result::refused;
-        return remove_judged(path, snapshot, opts, ec) ? break_result::removed
-                                                       : break_result::refused;
+        return remove_judged(path, snapshot, opts, local, state == lock_state::held, ec)
+                   ? break_result::removed
+                   : break_result::refused;
       },
       break_result::refused);
 }
@@ -186,9 +209,8 @@ bool release_detached(const std::filesystem::path& lock_file, std::string_view t
   return detail::reporting_errors(
       ec,
       [&] {
-        const std::filesystem::path path = absolute_path(lock_file);
-        const detail::lock_file_snapshot snapshot =
-            detail::read_lock_file(path, detail::max_record_bytes, false, ec);
+        std::filesystem::path path;
+        detail::lock_file_snapshot snapshot = read_for_inspection(lock_file, path, false, ec);
         if (ec || !snapshot.exists) return false;
         // Tokens are compared as the record stores them (lower case).
         std::string wanted(token);
@@ -198,7 +220,10 @@ bool release_detached(const std::filesystem::path& lock_file, std::string_view t
         const detail::holder_record record =
             detail::parse_record(snapshot.bytes, snapshot.truncated);
         if (!record.detached || record.uuid != wanted) return false;
-        return remove_judged(path, snapshot, opts, ec);
+        // Its holder exited by design: nothing holds it, so it is claimed
+        // and removed like a stale lock.
+        return remove_judged(path, snapshot, opts, detail::lock_directory_is_local(opts, path),
+                             false, ec);
       },
       false);
 }

@@ -28,10 +28,11 @@ liveness judge_holder(const holder_record& record,
                       const std::function<std::chrono::nanoseconds()>& age,
                       const process_identity& self, const staleness_rules& rules) {
   switch (record.type) {
-    case holder_record::kind::oversized:
-      // Larger than any lock record: somebody's data file, never removed.
+    case holder_record::kind::foreign:
+      // No lock record: callers report it (errc::not_a_lock_file) before
+      // judging, and it is never removed.
       return liveness::live;
-    case holder_record::kind::unreadable:
+    case holder_record::kind::incomplete:
       // Possibly a record being written in place (the last publication
       // fallback), so respected for a while; then nobody will ever finish it.
       return age() > rules.unreadable_grace ? liveness::stale : liveness::live;
@@ -54,13 +55,14 @@ liveness judge_holder(const holder_record& record,
     const process_state state = holder.pid_namespace == self.pid_namespace
                                     ? process_status(holder.pid, holder.start_time)
                                     : process_state::unknown;
-    // Gone is gone, even if a fork()ed child of the holder still keeps its
-    // advisory lock alive.
-    if (state == process_state::gone) return liveness::stale;
     // The holder took its advisory lock before publishing and keeps it while
     // it lives, whatever its pid namespace: the lock answers, and can be
-    // waited on.
+    // waited on. It answers even for a holder whose process is gone: a
+    // fork()ed child that shares the lock keeps it, and the lock is held
+    // until that child exits too. (Breakers claim the file with the same
+    // kind of lock, so a file whose lock is held can never be broken.)
     if (record.advisory && rules.advisory_usable) return liveness::ask_advisory_lock;
+    if (state == process_state::gone) return liveness::stale;
     if (state == process_state::running) return liveness::live;
   } else if (same_machine(holder, self)) {
     // This machine before a reboot: nothing of that boot runs any more.

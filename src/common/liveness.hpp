@@ -20,7 +20,7 @@ enum class liveness {
 
 struct staleness_rules {
   std::optional<std::chrono::nanoseconds> stale_after;  // for holders we cannot check
-  std::chrono::nanoseconds unreadable_grace;            // for empty or garbage records
+  std::chrono::nanoseconds unreadable_grace;            // for empty or cut-short records
   bool advisory_usable;  // we may ask advisory locks on this filesystem
 };
 

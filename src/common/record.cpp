@@ -61,8 +61,10 @@ std::string_view trimmed(std::string_view line) {
   return line;
 }
 
-bool is_canonical_uuid(std::string_view s) {
-  if (s.size() != 36) return false;
+// Whether `s` is the beginning (or the whole) of a UUID in its canonical
+// 8-4-4-4-12 hexadecimal form.
+bool starts_a_uuid(std::string_view s) {
+  if (s.size() > 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
     if (dash_position != (s[i] == '-')) return false;
@@ -70,6 +72,8 @@ bool is_canonical_uuid(std::string_view s) {
   }
   return true;
 }
+
+bool is_canonical_uuid(std::string_view s) { return s.size() == 36 && starts_a_uuid(s); }
 
 std::uint64_t number(std::string_view text) {
   return std::strtoull(std::string(text).c_str(), nullptr, 10);
@@ -108,8 +112,13 @@ std::string format_record(std::string_view token, const process_identity& holder
 
 holder_record parse_record(std::string_view bytes, bool truncated) {
   holder_record record;
-  if (truncated) {
-    record.type = holder_record::kind::oversized;
+  // Only a record may ever be removed. A file being written in place (the
+  // last publication fallback) is seen empty or, at worst, cut short within
+  // its first line; anything else is somebody's data.
+  record.type = holder_record::kind::foreign;
+  if (truncated) return record;
+  if (bytes.find('\n') == std::string_view::npos && starts_a_uuid(bytes) && bytes.size() < 36) {
+    record.type = holder_record::kind::incomplete;
     return record;
   }
   std::string_view rest = bytes;

@@ -34,13 +34,13 @@ std::string format_record(std::string_view token, const process_identity& holder
 
 struct holder_record {
   enum class kind {
-    oversized,   // larger than any record: not a lock file, perhaps a data file
-    unreadable,  // empty or garbage: nobody's record we can read
+    foreign,     // not a lock record (garbage, or larger than any record): never removed
+    incomplete,  // empty, or the start of a UUID line: a record being written in place
     uuid_only,   // a UUID and nothing we understand: the original Python design
     full,        // our format: the holder is described below
   };
-  kind type = kind::unreadable;
-  std::string uuid;  // lower-cased; "" for unreadable records
+  kind type = kind::incomplete;
+  std::string uuid;  // lower-cased; "" for foreign and incomplete records
   process_identity holder;
   bool advisory = false;  // the holder keeps an advisory lock on the file
   bool detached = false;  // the lock outlives its process by design

@@ -8,6 +8,7 @@
 #include "backend.hpp"
 #include "liveness.hpp"
 #include "record.hpp"
+#include "token.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
@@ -38,9 +39,13 @@ void sweep_temporaries(const std::filesystem::path& lock_path) noexcept {
     // makes its temporary removable. An unreadable one may be being written.
     const staleness_rules certain_only{std::nullopt, std::chrono::nanoseconds::max(), false};
     const auto no_age = [] { return std::chrono::nanoseconds::zero(); };
-    for (const std::filesystem::path& temporary : temporary_records(lock_path.parent_path())) {
+    const std::vector<std::filesystem::path> temporaries =
+        temporary_records(lock_path.parent_path());
+    const bool local = !temporaries.empty() && is_local_filesystem(lock_path.parent_path());
+    for (const std::filesystem::path& temporary : temporaries) {
       std::error_code ec;
-      const lock_file_snapshot seen = read_lock_file(temporary, max_record_bytes, false, ec);
+      // Kept open while it is removed: its inode number cannot be reused.
+      const lock_file_snapshot seen = read_lock_file(temporary, max_record_bytes, true, ec);
       if (ec || !seen.exists) continue;
       holder_record record = parse_record(seen.bytes, seen.truncated);
       // Unpublished, it is nobody's lock: that its lock would have outlived
@@ -50,8 +55,9 @@ void sweep_temporaries(const std::filesystem::path& lock_path) noexcept {
           judge_holder(record, no_age, self, certain_only) != liveness::stale)
         continue;
       // Its creator is dead and its name holds a UUID nobody else draws:
-      // nobody can be publishing or reusing it.
-      remove_lock_file(temporary, false, ec);
+      // nobody can be publishing or reusing it. Removed only if it is still
+      // exactly the file judged (a co-user may swap the name meanwhile).
+      remove_stale_file(temporary, seen, new_token(), local, false, ec);
     }
   } catch (...) {
     // A sweep is housekeeping: it never fails an acquisition.

@@ -17,6 +17,7 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 std::filesystem::path absolute_or_as_given(std::filesystem::path p) {
+  if (p.empty()) return p;  // no lock path at all: acquire reports it
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(p, ec);
   return ec ? p : absolute;

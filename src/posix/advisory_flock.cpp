@@ -13,17 +13,6 @@
 #include "posix_io.hpp"
 
 namespace uuid_filelock::detail {
-namespace {
-
-// Filesystems without working advisory locks (Lustre, NFS mounted nolock,
-// some FUSE): the lock falls back to the plain protocol, it never fails.
-bool is_unsupported(int error) {
-  return error == ENOSYS || error == ENOLCK || error == EOPNOTSUPP || error == ENOTSUP ||
-         error == EINVAL;
-}
-
-}  // namespace
-
 namespace posix {
 
 bool take_exclusive_advisory_lock(int fd) noexcept {
@@ -48,7 +37,9 @@ advisory_state wait_for_advisory_lock(const file_handle& file, bool block,
     return advisory_state::free;
   }
   if (errno == EWOULDBLOCK) return advisory_state::held;
-  if (is_unsupported(errno)) return advisory_state::unsupported;
+  // Filesystems without working advisory locks: the lock falls back to the
+  // plain protocol, it never fails.
+  if (posix::advisory_locks_unsupported(errno)) return advisory_state::unsupported;
   ec = posix::last_error();
   return advisory_state::unsupported;
 }

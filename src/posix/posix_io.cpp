@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "../common/backend.hpp"
+#include "../common/file_time.hpp"
 #include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock::detail {
@@ -36,9 +37,8 @@ std::chrono::system_clock::time_point modification_time(const struct stat& st) n
 #else
   const struct timespec& t = st.st_mtim;
 #endif
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec)));
+  return saturated_file_time(static_cast<std::int64_t>(t.tv_sec),
+                             static_cast<std::int64_t>(t.tv_nsec));
 }
 
 std::error_code not_regular_error(const struct stat& st) noexcept {

@@ -43,6 +43,13 @@ std::error_code not_regular_error(const struct stat& st) noexcept;
 // Makes a directory entry change (create, rename, unlink) durable.
 std::error_code sync_parent_directory(const std::filesystem::path& file) noexcept;
 
+// What filesystems without working advisory locks answer to flock()
+// (Lustre, NFS mounted nolock, some FUSE).
+inline bool advisory_locks_unsupported(int error) noexcept {
+  return error == ENOSYS || error == ENOLCK || error == EOPNOTSUPP || error == ENOTSUP ||
+         error == EINVAL;
+}
+
 // Takes the holder's exclusive advisory lock without waiting; false where the
 // filesystem (or this build) has none. Never fails a lock that could be taken.
 bool take_exclusive_advisory_lock(int fd) noexcept;

@@ -1,10 +1,8 @@
 // Who holds a lock, and whether that process still runs.
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <string>
 
@@ -61,18 +59,11 @@ bool have_proc() { return ::access("/proc/self/stat", R_OK) == 0; }
 }  // namespace
 
 std::uint64_t current_pid() noexcept {
-  // getpid() is a system call on every acquire and release otherwise. The
-  // cache is cleared in every fork()ed child (posix_spawn and vfork children
-  // exec before running any of our code).
-  static std::atomic<std::uint64_t> cached{0};
-  static const bool registered =
-      ::pthread_atfork(nullptr, nullptr, [] { cached.store(0, std::memory_order_relaxed); }) == 0;
-  std::uint64_t pid = cached.load(std::memory_order_relaxed);
-  if (pid == 0 || !registered) {
-    pid = static_cast<std::uint64_t>(::getpid());
-    cached.store(pid, std::memory_order_relaxed);
-  }
-  return pid;
+  // Asked of the kernel every time (a fraction of a microsecond), never
+  // cached: children made by _Fork(), clone() or syscall(SYS_fork) run no
+  // pthread_atfork handler, and a cached pid would let them believe they own
+  // their parent's lock and release it.
+  return static_cast<std::uint64_t>(::getpid());
 }
 
 const process_identity& current_process() noexcept {

@@ -234,6 +234,13 @@ std::chrono::system_clock::time_point stamp_held_record(const std::filesystem::p
     ec = last_error();
     return {};
   }
+  // Something swapped in since our last look is never read or written: a
+  // device may react to both.
+  struct stat st {};
+  if (::fstat(fd_of(file), &st) != 0 || !S_ISREG(st.st_mode)) {
+    ec = errc::lock_lost;
+    return {};
+  }
   std::string seen(record.size() + 1, '\0');
   const ssize_t got =
       retry_on_eintr([&] { return ::pread(fd_of(file), seen.data(), seen.size(), 0); });

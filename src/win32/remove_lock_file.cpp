@@ -38,28 +38,52 @@ void rename_away(HANDLE file, const std::filesystem::path& lock_path) {
 
 }  // namespace
 
-bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_code& ec) noexcept {
+break_claim claim_stale_file(const std::filesystem::path&, lock_file_snapshot&,
+                             std::error_code& ec) noexcept {
+  // remove_stale_file renames and deletes through the handle it checked, so
+  // it can only ever remove the stale file itself: breakers need no order.
+  ec.clear();
+  return break_claim::claimed;
+}
+
+removal remove_stale_file(const std::filesystem::path& lock_path,
+                          const lock_file_snapshot& expected, std::string_view, bool, bool,
+                          std::error_code& ec) noexcept {
+  // (Not flushed: the handle has no write access, and a broken lock that
+  // reappears after a power loss is judged stale again.)
   ec.clear();
   try {
-    // Delete-on-close from the start: even if this process dies right after
-    // the rename, the file does not outlive it.
-    const file_handle file = win32::adopt(win32::open_file(
-        win32::native_path(lock_path), DELETE | FILE_READ_ATTRIBUTES, win32::kShareAll,
-        OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_DELETE_ON_CLOSE));
+    // Not delete-on-close: if the handle turns out to be someone else's
+    // file, closing it must leave that file alone.
+    const file_handle file = win32::adopt(
+        win32::open_file(win32::native_path(lock_path), DELETE | FILE_READ_ATTRIBUTES,
+                         win32::kShareAll, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT));
     if (!file.is_open()) {
       const DWORD error = ::GetLastError();
       // A sharing violation means a process holds the file open without
       // sharing deletion: its holder is alive, the file is not stale.
+      if (error == ERROR_SHARING_VIOLATION) return removal::in_use;
       if (error != ERROR_FILE_NOT_FOUND && error != ERROR_PATH_NOT_FOUND &&
-          error != ERROR_SHARING_VIOLATION && !win32::last_error_is_delete_pending())
+          !win32::last_error_is_delete_pending())
         ec = win32::error_from(error);
-      return false;
+      return removal::gone;
     }
+    // Whatever happens to the name from now on, the handle is this file.
+    win32::file_info info;
+    if (!win32::query_file(win32::handle_of(file), info)) {
+      ec = win32::last_error();
+      return removal::gone;
+    }
+    if (info.identity != expected.identity) return removal::replaced;
     rename_away(win32::handle_of(file), lock_path);
-    return true;
+    FILE_DISPOSITION_INFO dispose{TRUE};
+    if (!::SetFileInformationByHandle(win32::handle_of(file), FileDispositionInfo, &dispose,
+                                      sizeof dispose))
+      ec = win32::last_error();
+    return removal::removed;
   } catch (const std::bad_alloc&) {
     ec = std::make_error_code(std::errc::not_enough_memory);
-    return false;
+    return removal::gone;
   }
 }
 

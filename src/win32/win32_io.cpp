@@ -5,6 +5,7 @@
 #include <cwctype>
 #include <vector>
 
+#include "../common/file_time.hpp"
 #include "uuid_filelock/errc.hpp"
 
 namespace uuid_filelock::detail {
@@ -78,10 +79,13 @@ bool query_file(HANDLE file, file_info& info) noexcept {
   info.attributes = by_handle.dwFileAttributes;
   const std::uint64_t ticks =
       to_u64(by_handle.ftLastWriteTime.dwHighDateTime, by_handle.ftLastWriteTime.dwLowDateTime);
-  const auto since_unix_epoch = std::chrono::duration<std::int64_t, std::ratio<1, 10000000>>(
-      static_cast<std::int64_t>(ticks - kFiletimeToUnixEpoch));
-  info.modified = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(since_unix_epoch));
+  // Whole seconds first: the full range of a FILETIME (to the year 60056)
+  // then fits, and saturated_file_time bounds it.
+  constexpr std::uint64_t kTicksPerSecond = 10000000;
+  info.modified =
+      saturated_file_time(static_cast<std::int64_t>(ticks / kTicksPerSecond) -
+                              static_cast<std::int64_t>(kFiletimeToUnixEpoch / kTicksPerSecond),
+                          static_cast<std::int64_t>(ticks % kTicksPerSecond) * 100);
   return true;
 }
 

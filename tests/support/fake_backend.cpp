@@ -117,16 +117,35 @@ bool path_names(const std::filesystem::path& lock_path, const file_identity& ide
   return found != fake_fs().files.end() && found->second.identity == identity;
 }
 
-bool remove_lock_file(const std::filesystem::path& lock_path, bool, std::error_code& ec) noexcept {
+// Like a network filesystem (and any without advisory locks), the fake has
+// no claim: breakers serialise on a marker file.
+break_claim claim_stale_file(const std::filesystem::path&, lock_file_snapshot&,
+                             std::error_code& ec) noexcept {
+  ec.clear();
+  return break_claim::unsupported;
+}
+
+removal remove_stale_file(const std::filesystem::path& lock_path,
+                          const lock_file_snapshot& expected, std::string_view, bool local, bool,
+                          std::error_code& ec) noexcept {
+  ec.clear();
+  if (fake_fs().before_remove) fake_fs().before_remove(lock_path.string());
+  const auto found = fake_fs().files.find(lock_path.string());
+  if (found == fake_fs().files.end()) return removal::gone;
+  const bool same =
+      local ? found->second.identity == expected.identity : found->second.bytes == expected.bytes;
+  if (!same) return removal::replaced;
+  ++fake_fs().removes;
+  fake_fs().files.erase(found);
+  return removal::removed;
+}
+
+bool release_lock_file(const std::filesystem::path& lock_path, file_handle&, bool, bool,
+                       std::error_code& ec) noexcept {
   ++fake_fs().removes;
   if (fake_fs().before_remove) fake_fs().before_remove(lock_path.string());
   ec.clear();
   return fake_fs().files.erase(lock_path.string()) > 0;
-}
-
-bool release_lock_file(const std::filesystem::path& lock_path, file_handle&, bool,
-                       bool sync_directory, std::error_code& ec) noexcept {
-  return remove_lock_file(lock_path, sync_directory, ec);
 }
 
 void drop_advisory_lock(const file_handle&) noexcept {}
