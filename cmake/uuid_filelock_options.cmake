@@ -21,5 +21,6 @@ option(UUID_FILELOCK_BUILD_TOOL "Build the uuid-filelock command-line tool (need
   ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_BUILD_EXAMPLES "Build the examples" ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_BUILD_BENCHMARKS "Build the benchmarks (needs Google Benchmark)" OFF)
+option(UUID_FILELOCK_BUILD_FUZZERS "Build the libFuzzer targets and run them as tests (Clang only)" OFF)
 option(UUID_FILELOCK_INSTALL "Generate the install rules" ${PROJECT_IS_TOP_LEVEL})
 option(UUID_FILELOCK_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" OFF)

@@ -8,9 +8,11 @@ set -euo pipefail
 # googletest (the sources, pulled in by libgtest-dev) is built for it.
 # The command-line tool parses options with CLI11 and writes JSON with
 # nlohmann-json (both header-only). The multi-host tests (tests/network)
-# mount sshfs from a private sshd and, for measurements, rclone.
-packages=(cmake ninja-build g++ clang libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev googletest g++-mingw-w64-x86-64-posix wine wine64
+# mount sshfs from a private sshd and, for measurements, rclone. The Clang
+# leg also builds the fuzzers: libFuzzer (-fsanitize=fuzzer) ships in
+# libclang-rt-14-dev, which clang 14 only recommends.
+packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev libgtest-dev libgmock-dev
+  libbenchmark-dev libcli11-dev nlohmann-json3-dev googletest g++-mingw-w64-x86-64-posix wine wine64
   sshfs openssh-server openssh-client fuse3 rclone util-linux python3 "$@")
 missing=()
 for package in "${packages[@]}"; do

@@ -5,7 +5,9 @@
 # AddressSanitizer+UndefinedBehaviorSanitizer preset and the Windows backend
 # (MinGW-w64 cross build, run under Wine); the developer preset also runs the
 # multi-host tests on real sshfs mounts (tests/network, as root with
-# /dev/fuse; skipped with the reason otherwise); and checks that the
+# /dev/fuse; skipped with the reason otherwise); every native preset runs the
+# hostile co-user suite (tests/hostile, as root: it creates users), and the
+# Clang preset the libFuzzer targets (fuzz/) for a bounded time; and checks that the
 # benchmarks still build (they are run by scripts/bench.sh, not here).
 #   scripts/test.sh [PRESET...]  (default: dev clang no-advisory asan-ubsan mingw-wine)
 set -euo pipefail

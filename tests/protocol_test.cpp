@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "../src/common/break_stale_lock.hpp"
+#include "../src/common/liveness.hpp"
 #include "../src/common/record.hpp"
 #include "support/fake_backend.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
@@ -492,6 +493,19 @@ TEST_F(Protocol, AnythingButAnEmptyFileAtAMarkerIsLeftAloneAndNeverJudged) {
   ASSERT_EQ(fake_fs().files.count(marker), 1u);
   EXPECT_EQ(fake_fs().files.at(marker).bytes, this_host_record(98));
   EXPECT_EQ(fake_fs().removes, 0);
+}
+
+TEST(Liveness, AgesOfAnyTwoTimesNeverOverflow) {
+  // Backends saturate file times, but the rule itself must hold for any
+  // input: a fuzzed time_point::min() overflowed |now - mtime|.
+  using clock = std::chrono::system_clock;
+  const clock::time_point now = clock::now();
+  EXPECT_GT(detail::age_of(clock::time_point::min(), now), std::chrono::hours(24 * 365 * 200));
+  EXPECT_GT(detail::age_of(clock::time_point::max(), now), std::chrono::hours(24 * 365 * 200));
+  EXPECT_EQ(detail::age_of(clock::time_point::min(), clock::time_point::max()),
+            std::chrono::nanoseconds::max());
+  EXPECT_EQ(detail::age_of(now - 5s, now), std::chrono::nanoseconds(5s));
+  EXPECT_EQ(detail::age_of(now + 5s, now), std::chrono::nanoseconds(5s));
 }
 
 }  // namespace

@@ -79,30 +79,21 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// Windows' separator is a backslash, which no file name there holds: kept
-// single, a path reads as typed and can be pasted back.
-std::string printable_keeping_backslashes(std::string_view text) {
-  std::string out;
-  std::size_t begin = 0;
-  for (std::size_t end = text.find('\\'); end != std::string_view::npos;
-       begin = end + 1, end = text.find('\\', begin)) {
-    out += printable(text.substr(begin, end - begin));
-    out += '\\';
-  }
-  return out + printable(text.substr(begin));
-}
-
-}  // namespace
-
 std::string printable_path(const std::filesystem::path& path) {
   const std::string text = path.u8string();
-  if constexpr (std::filesystem::path::preferred_separator == '\\') {
-    return printable_keeping_backslashes(text);
-  } else {
-    return printable(text);
+  // Windows' separator is a backslash, which no file name there holds: kept
+  // single, a path reads as typed and can be pasted back. (A plain if, not
+  // if constexpr: both branches stay compiled and checked on every system.)
+  const auto separator = static_cast<char>(std::filesystem::path::preferred_separator);
+  if (separator != '\\') return printable(text);
+  std::string out;
+  std::size_t begin = 0;
+  for (std::size_t end = text.find(separator); end != std::string::npos;
+       begin = end + 1, end = text.find(separator, begin)) {
+    out += printable(std::string_view(text).substr(begin, end - begin));
+    out += separator;
   }
+  return out + printable(std::string_view(text).substr(begin));
 }
 
 }  // namespace uuid_filelock::tool

@@ -133,10 +133,13 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   if (!prepare()) return false;
 
   // Before waiting: the temporaries of contenders killed while they waited
-  // (where temporaries have names: no O_TMPFILE), and dead holders' records
-  // left aside by a breaker that died mid-break (remove_stale_file). At most
-  // once per directory every few seconds; the hand-over path never pays.
-  const auto before_waiting = [&] { detail::sweep_temporaries(path_); };
+  // (where temporaries have names: no O_TMPFILE), and, on local filesystems,
+  // dead holders' records left aside by a breaker that died mid-break
+  // (remove_stale_file). At most once per directory every few seconds; the
+  // hand-over path never pays.
+  const auto before_waiting = [&] {
+    if (local || !next.prepared.temp_path.empty()) detail::sweep_temporaries(path_);
+  };
 
   int immediate_retries = 0;
   const auto retry_now = [&] {

@@ -1,6 +1,8 @@
 #include "liveness.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 namespace uuid_filelock::detail {
 namespace {
@@ -21,7 +23,19 @@ bool same_machine(const process_identity& holder, const process_identity& self) 
 
 std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified,
                                 std::chrono::system_clock::time_point now) {
-  return std::chrono::abs(std::chrono::duration_cast<std::chrono::nanoseconds>(now - modified));
+  // |now - modified| without overflow, whatever the two are: the gap of two
+  // 64-bit counts always fits in an unsigned 64-bit one, and is then
+  // saturated to what nanoseconds hold.
+  using duration = std::chrono::system_clock::duration;
+  const auto later = static_cast<std::uint64_t>(std::max(now, modified).time_since_epoch().count());
+  const auto earlier =
+      static_cast<std::uint64_t>(std::min(now, modified).time_since_epoch().count());
+  const std::uint64_t gap = later - earlier;
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<duration::rep>::max());
+  const duration age(static_cast<duration::rep>(std::min(gap, kMax)));
+  if (age >= std::chrono::duration_cast<duration>(std::chrono::nanoseconds::max()))
+    return std::chrono::nanoseconds::max();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(age);
 }
 
 liveness judge_holder(const holder_record& record,

@@ -44,8 +44,7 @@ void sweep_temporaries(const std::filesystem::path& lock_path) noexcept {
     const bool local = !temporaries.empty() && is_local_filesystem(lock_path.parent_path());
     for (const std::filesystem::path& temporary : temporaries) {
       std::error_code ec;
-      // Kept open while it is removed: its inode number cannot be reused.
-      const lock_file_snapshot seen = read_lock_file(temporary, max_record_bytes, true, ec);
+      const lock_file_snapshot seen = read_lock_file(temporary, max_record_bytes, false, ec);
       if (ec || !seen.exists) continue;
       holder_record record = parse_record(seen.bytes, seen.truncated);
       // Unpublished, it is nobody's lock: that its lock would have outlived
