@@ -21,7 +21,9 @@ int run_command(const settings& s, const std::vector<std::string>& command) {
   std::error_code release_error;
   lock.release(release_error);
   if (start_error) {
-    std::cerr << "uuid-filelock: cannot run " << printable(command.front()) << ": "
+    // Usually a path: printed like one (Windows keeps its backslashes).
+    std::cerr << "uuid-filelock: cannot run "
+              << printable_path(std::filesystem::u8path(command.front())) << ": "
               << start_error.message() << "\n";
     return kCannotRun;
   }
