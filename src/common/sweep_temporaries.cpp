@@ -36,7 +36,7 @@ void sweep_temporaries(const std::filesystem::path& lock_path) noexcept {
     if (!due_for_sweep(lock_path.parent_path())) return;
     const process_identity& self = current_process();
     // No age, no advisory lock, no grace: only a process known to be gone
-    // makes its temporary removable. An unreadable one may be being written.
+    // makes its temporary removable. An incomplete one may be being written.
     const staleness_rules certain_only{std::nullopt, std::chrono::nanoseconds::max(), false};
     const auto no_age = [] { return std::chrono::nanoseconds::zero(); };
     const std::vector<std::filesystem::path> temporaries =
