@@ -22,7 +22,7 @@ enum class lock_state {
 
 struct lock_status {
   lock_state state = lock_state::free;
-  std::string uuid;                  // "" if free or unreadable
+  std::string uuid;                  // "" if free, empty or cut short
   std::optional<std::uint64_t> pid;  // absent for records without one
   std::string host;
   std::string acquired_at;         // RFC 3339 as recorded; "" if not recorded
@@ -32,7 +32,9 @@ struct lock_status {
 
 // What the lock at `lock_file` looks like right now, judged with `opts`
 // (stale_after, unreadable_grace, advisory). Errors as for acquire():
-// a directory, symlink or special file at the path is an error.
+// a directory, symlink or special file at the path, a file that is no lock
+// record (errc::not_a_lock_file) and a missing directory are errors; a
+// missing lock file in an existing directory is `free`.
 lock_status inspect_lock(const std::filesystem::path& lock_file, const options& opts = {});
 lock_status inspect_lock(const std::filesystem::path& lock_file, const options& opts,
                          std::error_code& ec) noexcept;
@@ -44,7 +46,8 @@ enum class break_result {
 };
 
 // Removes a stale lock; a live one only with `force`. Never removes a file
-// other than the one it judged (removal is arbitrated like acquire's).
+// other than the one it judged (removal is arbitrated like acquire's), nor,
+// even with `force`, one that is no lock record (errc::not_a_lock_file).
 break_result break_lock(const std::filesystem::path& lock_file, const options& opts, bool force,
                         std::error_code& ec) noexcept;
 

@@ -11,8 +11,9 @@
 # (mode 2775, group ufl-share, like /var/lock/APP) -- where an attacker
 # (ufl-mallory, a member of ufl-share) plants whatever its permissions allow
 # at any name the library uses: the lock path, temporaries
-# (.uuid-filelock-UUID.tmp), break markers (.uuid-filelock-DEV-INO.break),
-# .broken / .released names; and races the victims: root and ordinary users
+# (.uuid-filelock-UUID.tmp), the break-marker names earlier versions used and
+# anyone can compute (.uuid-filelock-DEV-INO.break), .broken / .released
+# names; and races the victims: root and ordinary users
 # (ufl-alice, ufl-bob).
 #
 # As root only: the users and the group are created if missing (and removed
@@ -185,6 +186,20 @@ as() {  # WHO COMMAND...
   as_prefix "$1"
   shift
   "${AS[@]}" "$@"
+}
+
+# Mallory plants a special file at PATH: a FIFO, a directory with a file of
+# hers inside, or a symlink to TARGET.
+plant() {  # fifo|directory|symlink PATH TARGET
+  case $1 in
+    fifo) as mallory mkfifo -m 644 "$2" ;;
+    directory)
+      as mallory mkdir "$2"
+      as mallory touch "$2/mallory-inside"
+      ;;
+    symlink) as mallory ln -s "$3" "$2" ;;
+    *) die "plant: unknown kind $1" ;;
+  esac
 }
 
 SCRATCH=$(mktemp -d /tmp/uuid-filelock-hostile.XXXXXX)
@@ -483,12 +498,7 @@ planted_marker() {
           markers[$kind-$round]=$marker
           case $kind in
             file) echo "mallory's data, not a lock" | mallory_writes "$marker" ;;
-            fifo) as mallory mkfifo -m 644 "$marker" ;;
-            directory)
-              as mallory mkdir "$marker"
-              as mallory touch "$marker/mallory-inside"
-              ;;
-            symlink) as mallory ln -s /etc/passwd "$marker" ;;
+            *) plant "$kind" "$marker" /etc/passwd ;;
           esac
           before[$kind-$round]=$(snapshot "$marker")
         done
@@ -603,14 +613,7 @@ special_files() {
         local cmd
         for cmd in "${cmds[@]}"; do
           reset_dir "$dir"
-          case $kind in
-            fifo) as mallory mkfifo -m 644 "$lock" ;;
-            directory)
-              as mallory mkdir "$lock"
-              as mallory touch "$lock/mallory-inside"
-              ;;
-            symlink) as mallory ln -s "$target" "$lock" ;;
-          esac
+          plant "$kind" "$lock" "$target"
           before=$(snapshot "$lock")
           case $cmd in
             run*) call "$who" 10 run --timeout 1 "$lock" -- true ;;
@@ -635,14 +638,7 @@ special_files() {
             released) name=$dir/.uuid-filelock-$(printf '%x-%x' $RANDOM $RANDOM).released ;;
             *) name=$dir/.uuid-filelock-$uuid.$suffix ;;
           esac
-          case $kind in
-            fifo) as mallory mkfifo -m 644 "$name" ;;
-            directory)
-              as mallory mkdir "$name"
-              as mallory touch "$name/mallory-inside"
-              ;;
-            symlink) as mallory ln -s "$target" "$name" ;;
-          esac
+          plant "$kind" "$name" "$target"
           planted[$name]=$(snapshot "$name")
           planted_kind[$name]=$kind
         done
