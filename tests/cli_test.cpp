@@ -610,25 +610,32 @@ TEST_F(Cli, SignalIgnoredByTheCallerStaysIgnoredByToolAndCommand) {
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"command.pid"});
 }
 
-TEST_F(Cli, KilledToolsLockIsRecoveredByTheNextRun) {
+TEST_F(Cli, KilledToolsLockIsHeldUntilItsCommandExits) {
   const std::filesystem::path pid_file = dir_ / "orphan.pid";
   CapturedProcess killed(run_args({}, {"pidfile", pid_file.string(), "60"}));
   const process_id orphan = command_pid(pid_file);
   ASSERT_NE(orphan, 0u);
-  killed.terminate();
+  killed.terminate();  // SIGKILL, TerminateProcess: no cleanup runs
   EXPECT_EQ(killed.finish().exit_code, ChildProcess::kTerminated);
-  EXPECT_TRUE(process_running(orphan)) << "the command should outlive its killed tool";
-  if (!kWindows) {
-    // On Windows the record closes with its holder's handle, and the file
-    // goes with it: there is no lock left to judge.
+  if (kWindows) {
+    // The lock file goes with the tool's handle, so its command dies with
+    // it (a kill-on-close job) rather than run on without the lock.
+    for (int i = 0; i < 1000 && process_running(orphan); ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_FALSE(process_running(orphan));
+  } else {
+    // The command runs on, and the lock stays held for it: the record names it.
+    EXPECT_TRUE(process_running(orphan)) << "the command should outlive its killed tool";
     ASSERT_TRUE(std::filesystem::exists(lock_));
     const ProgramResult status = tool({"status", lock_.string()});
-    EXPECT_EQ(status.exit_code, 3) << status;
-    EXPECT_EQ(status.out.rfind("stale", 0), 0u) << status;
+    EXPECT_EQ(status.exit_code, 1) << status;
+    EXPECT_EQ(status.out.rfind("held", 0), 0u) << status;
+    const ProgramResult waited = run({"--timeout", "0.5"}, {"exit", "0"});
+    EXPECT_EQ(waited.exit_code, 75) << waited;
+    kill_process(orphan);
   }
+  // Recoverable at once after the command: the next run takes it.
   const ProgramResult next = run({"--timeout", "5"}, {"exit", "0"});
   EXPECT_EQ(next.exit_code, 0) << next;
-  kill_process(orphan);
   EXPECT_EQ(dir_.entries(), std::set<std::string>{"orphan.pid"});
 }
 

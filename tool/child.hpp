@@ -1,20 +1,51 @@
 // The command `run` executes while holding the lock.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <vector>
 
 namespace uuid_filelock::tool {
 
-// Starts `command` (searched on PATH) and waits for it, passing on the
-// termination signals the tool receives (POSIX: SIGINT, SIGTERM, SIGHUP sent
-// to the tool alone; a terminal's Ctrl-C reaches the child by itself).
-// Returns its exit status, or 128+N if signal N killed it; start_error is set
-// (and nothing returned) when the command cannot be started, or not waited
-// for. Signals the caller ignored (nohup) stay ignored for the command. The child
-// inherits no handle of the lock: the library opens them all
-// close-on-exec / non-inheritable.
-int run_child(const std::vector<std::string>& command, std::error_code& start_error);
+// `command` (searched on PATH) as a process that exists before it runs, so
+// that the lock can be taken naming it (options::companion_pid); then run()
+// lets it go. What a killed tool means for it:
+// - POSIX: the lock stays held while the command runs (its record names it),
+//   and is recoverable once it has exited; its own children do not keep it.
+//   A tool that dies before run() takes the command with it: it waits on a
+//   pipe whose other end dies with the tool, and exits without running.
+// - Windows: the lock file goes with its holder's handle, so the command
+//   dies with the tool (a kill-on-close job), its children too.
+// Destroying a child that never ran ends it.
+class paused_child {
+ public:
+  // start_error is set (and pid() is 0) when no process could be made.
+  paused_child(const std::vector<std::string>& command, std::error_code& start_error);
+  ~paused_child();
+  paused_child(const paused_child&) = delete;
+  paused_child& operator=(const paused_child&) = delete;
+
+  std::uint64_t pid() const noexcept { return pid_; }
+
+  // Lets the command run and waits for it, passing on the termination
+  // signals the tool receives (POSIX: SIGINT, SIGTERM, SIGHUP sent to the
+  // tool alone; a terminal's Ctrl-C reaches the child by itself). Returns its
+  // exit status, or 128+N if signal N killed it; start_error is set (and
+  // nothing returned) when the command cannot be started (not found), or not
+  // waited for. Signals the caller ignored (nohup) stay ignored for the
+  // command. The child inherits no handle of the lock: the library opens
+  // them all close-on-exec / non-inheritable.
+  int run(std::error_code& start_error);
+
+ private:
+  std::uint64_t pid_ = 0;
+  bool ran_ = false;
+  std::intptr_t go_ = -1;      // POSIX: the pipe end that lets the child exec
+  std::intptr_t failed_ = -1;  // POSIX: where the child reports a failed exec
+  void* process_ = nullptr;    // Windows: the process handle
+  void* thread_ = nullptr;     // Windows: its suspended main thread
+  void* job_ = nullptr;        // Windows: the kill-on-close job it runs in
+};
 
 }  // namespace uuid_filelock::tool

@@ -27,32 +27,74 @@ std::wstring quoted(const std::wstring& arg) {
   return out;
 }
 
+// A job that kills its processes when its last handle closes, that is when
+// the tool dies. On Windows the lock file is deleted with its holder's
+// handle (see the backend), so a command that outlived a killed tool would
+// run without the lock: it dies with the tool instead, its own children
+// with it. nullptr where jobs are unavailable (a job that forbids nesting,
+// on Windows 7).
+HANDLE kill_on_close_job() {
+  HANDLE job = ::CreateJobObjectW(nullptr, nullptr);
+  if (job == nullptr) return nullptr;
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (!::SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)) {
+    ::CloseHandle(job);
+    return nullptr;
+  }
+  return job;
+}
+
 }  // namespace
 
-int run_child(const std::vector<std::string>& command, std::error_code& start_error) {
+paused_child::paused_child(const std::vector<std::string>& command, std::error_code& start_error) {
   std::wstring line;
   for (const std::string& arg : command) {
     if (!line.empty()) line.push_back(L' ');
     line += quoted(std::filesystem::u8path(arg).native());
   }
-  // Ctrl-C and Ctrl-Break reach every process of the console, the child
-  // included; the tool ignores them and lets the child decide.
-  ::SetConsoleCtrlHandler(nullptr, TRUE);
   STARTUPINFOW startup{};
   startup.cb = sizeof startup;
   PROCESS_INFORMATION process{};
   // bInheritHandles passes only handles marked inheritable (the standard
   // ones); the library's lock handles never are.
-  if (!::CreateProcessW(nullptr, line.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr, &startup,
-                        &process)) {
+  if (!::CreateProcessW(nullptr, line.data(), nullptr, nullptr, TRUE, CREATE_SUSPENDED, nullptr,
+                        nullptr, &startup, &process)) {
     start_error = {static_cast<int>(::GetLastError()), std::system_category()};
+    return;
+  }
+  process_ = process.hProcess;
+  thread_ = process.hThread;
+  pid_ = process.dwProcessId;
+  job_ = kill_on_close_job();
+  if (job_ != nullptr && !::AssignProcessToJobObject(job_, process.hProcess)) {
+    ::CloseHandle(job_);
+    job_ = nullptr;
+  }
+}
+
+paused_child::~paused_child() {
+  if (process_ != nullptr && !ran_) {
+    ::TerminateProcess(process_, 127);
+    ::WaitForSingleObject(process_, INFINITE);
+  }
+  for (void* handle : {process_, thread_, job_})
+    if (handle != nullptr) ::CloseHandle(handle);
+}
+
+int paused_child::run(std::error_code& start_error) {
+  ran_ = true;
+  // Ctrl-C and Ctrl-Break reach every process of the console, the child
+  // included; the tool ignores them and lets the child decide.
+  ::SetConsoleCtrlHandler(nullptr, TRUE);
+  if (::ResumeThread(thread_) == static_cast<DWORD>(-1)) {
+    start_error = {static_cast<int>(::GetLastError()), std::system_category()};
+    ::TerminateProcess(process_, 127);
     return 0;
   }
-  ::CloseHandle(process.hThread);
-  ::WaitForSingleObject(process.hProcess, INFINITE);
+  ::WaitForSingleObject(process_, INFINITE);
   DWORD code = 0;
-  ::GetExitCodeProcess(process.hProcess, &code);
-  ::CloseHandle(process.hProcess);
+  ::GetExitCodeProcess(process_, &code);
   return static_cast<int>(code);
 }
 

@@ -101,6 +101,14 @@ struct options {
   // not make it stale; it has no advisory lock, and on Windows it is not
   // delete-on-close.
   bool detached = false;
+
+  // A process of this machine that holds the lock together with this one,
+  // typically a child it runs under the lock (the tool's `run` names its
+  // COMMAND): the record names it too, and the lock is not presumed dead
+  // while it runs, even after this process has died (killed by SIGKILL or
+  // the OOM killer); it is recoverable as soon as both are gone. Its own
+  // children do not keep the lock. 0: none.
+  std::uint64_t companion_pid = 0;
 };
 
 }  // namespace uuid_filelock

@@ -94,9 +94,12 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
 
   candidate next;
   steady::time_point prepared_at;
+  const detail::process_ref companion{options_.companion_pid,
+                                      detail::start_time_of(options_.companion_pid)};
   const auto flags = [&](bool advisory) {
     detail::record_flags f;
     f.advisory = advisory;
+    f.companion = companion;
     f.detached = options_.detached;
     if (options_.heartbeat)
       f.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.stale_after);
@@ -141,6 +144,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     if (local || !next.prepared.temp_path.empty()) detail::sweep_temporaries(path_);
   };
 
+  std::chrono::nanoseconds busy_pause = 1ms;
   int immediate_retries = 0;
   const auto retry_now = [&] {
     return steady::now() < deadline || ++immediate_retries <= kImmediateRetries;
@@ -306,9 +310,15 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
           if (!retry_now()) return false;
           continue;
         }
-        verdict = detail::liveness::stale;
+        verdict = detail::judge_released_holder(record, age, self, rules);
       }
     }
+
+    // A file that looks abandoned may be another locking program's (flock(1),
+    // Python filelock, dpkg), whose lock is in the kernel: alive while held.
+    if (verdict == detail::liveness::stale && detail::held_by_other_locker(path_, holder, ec))
+      verdict = detail::liveness::live;
+    if (ec) return false;
 
     if (verdict == detail::liveness::stale) {
       // Many contenders may see the same dead holder at once; the break is
@@ -318,7 +328,12 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       const detail::break_outcome broken = detail::break_stale_lock(path_, holder, how, ec);
       if (ec) return false;
       if (broken != detail::break_outcome::holder_alive) {
-        if (broken == detail::break_outcome::breaker_busy) sleep_until_at_most(1ms, deadline);
+        // Another breaker finishes in moments; a claim refused for longer is
+        // a shared flock of another program, waited for with growing pauses.
+        if (broken == detail::break_outcome::breaker_busy) {
+          sleep_until_at_most(busy_pause, deadline);
+          busy_pause = std::min<std::chrono::nanoseconds>(busy_pause * 2, options_.retry_interval);
+        }
         if (!retry_now()) return false;
         continue;
       }

@@ -163,6 +163,16 @@ enum class break_claim {
 break_claim claim_stale_file(const std::filesystem::path& lock_path, lock_file_snapshot& stale,
                              std::error_code& ec) noexcept;
 
+// Whether another locking program holds a kernel lock on the judged file
+// (POSIX: an exclusive flock, as util-linux flock(1) and Python filelock take,
+// or any fcntl record lock, as dpkg and Boost.Interprocess take). Such a
+// file may look like an empty or foreign record; its holder lives exactly as
+// long as its lock. Opens `judged.file` if it is not open (false if the path
+// names another file now). Windows answers false: a program that keeps the
+// file open without sharing deletion is found by remove_stale_file instead.
+bool held_by_other_locker(const std::filesystem::path& lock_path, lock_file_snapshot& judged,
+                          std::error_code& ec) noexcept;
+
 enum class removal {
   removed,   // `expected` was at the lock path and is gone now
   gone,      // nothing was at the lock path
@@ -210,6 +220,18 @@ void drop_advisory_lock(const file_handle& file) noexcept;
 // read through any descriptor shows what the path names. False on network and
 // FUSE filesystems, whose clients keep their own locks and caches.
 bool is_local_filesystem(const std::filesystem::path& directory) noexcept;
+
+// A process as liveness checks know it: its pid and when it started (OS
+// units; 0 where that could not be read).
+struct process_ref {
+  std::uint64_t pid = 0;
+  std::uint64_t start_time = 0;
+};
+
+// The start time of a process of this machine (and the caller's pid
+// namespace), comparable with process_identity::start_time; 0 where the OS
+// cannot tell it.
+std::uint64_t start_time_of(std::uint64_t pid) noexcept;
 
 // Who is asking, recorded in the lock file for humans and for liveness checks.
 struct process_identity {

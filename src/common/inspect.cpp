@@ -72,7 +72,7 @@ class lazy_age {
 // Whether the holder of `snapshot` (opened with keep_open) is alive, by
 // acquire's rules. A holder with an advisory lock is asked once, without
 // waiting: free means it released (the file is then gone) or died.
-lock_state judge(const std::filesystem::path& path, const detail::lock_file_snapshot& snapshot,
+lock_state judge(const std::filesystem::path& path, detail::lock_file_snapshot& snapshot,
                  const detail::holder_record& record, const options& opts, lazy_age& age,
                  bool local, std::error_code& ec) {
   if (record.type == detail::holder_record::kind::foreign) {
@@ -90,7 +90,8 @@ lock_state judge(const std::filesystem::path& path, const detail::lock_file_snap
         break;
       case detail::advisory_state::free:
         if (!detail::path_names(path, snapshot.identity, ec)) return lock_state::free;
-        verdict = detail::liveness::stale;
+        verdict = detail::judge_released_holder(
+            record, std::ref(age), self, {opts.stale_after, opts.unreadable_grace, advisory});
         break;
       case detail::advisory_state::unsupported:
         verdict = detail::judge_holder(record, std::ref(age), self,
@@ -146,7 +147,7 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
       [&] {
         lock_status status;
         std::filesystem::path path;
-        const detail::lock_file_snapshot snapshot = read_for_inspection(lock_file, path, true, ec);
+        detail::lock_file_snapshot snapshot = read_for_inspection(lock_file, path, true, ec);
         if (ec || !snapshot.exists) return status;
         const detail::holder_record record =
             detail::parse_record(snapshot.bytes, snapshot.truncated);

@@ -19,6 +19,34 @@ bool same_machine(const process_identity& holder, const process_identity& self) 
          holder.machine_id == self.machine_id && !holder.boot_id.empty() && !self.boot_id.empty();
 }
 
+// The holder's companion (the tool's COMMAND), judged like the holder: only
+// within the holder's kernel and pid namespace. `gone` if there is none.
+process_state companion_state(const holder_record& record, const process_identity& self) {
+  if (record.companion.pid == 0) return process_state::gone;
+  const process_identity& holder = record.holder;
+  if (holder.boot_id.empty() || holder.boot_id != self.boot_id ||
+      holder.pid_namespace != self.pid_namespace)
+    return process_state::unknown;
+  return process_status(record.companion.pid, record.companion.start_time);
+}
+
+// A holder nobody can see: another host, a pid namespace of its own, or a
+// process /proc does not show us. Only its heartbeat can retire it.
+liveness judge_by_heartbeat(const holder_record& record,
+                            const std::function<std::chrono::nanoseconds()>& age,
+                            const staleness_rules& rules) {
+  // A holder that does not heartbeat may simply hold the lock for long: its
+  // age proves nothing.
+  if (!record.heartbeat) return liveness::live;
+  // One that heartbeats refreshes its file every heartbeat/3, so a file
+  // older than its own limit (or ours, if longer) has lost its holder. The
+  // holder's limit wins over a shorter one of ours: its heartbeats are spaced
+  // for it, and a live holder must never be broken.
+  const std::chrono::nanoseconds limit = std::max<std::chrono::nanoseconds>(
+      *record.heartbeat, rules.stale_after.value_or(std::chrono::nanoseconds::zero()));
+  return age() > limit ? liveness::stale : liveness::live;
+}
+
 }  // namespace
 
 std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified,
@@ -63,12 +91,6 @@ liveness judge_holder(const holder_record& record,
   const process_identity& holder = record.holder;
   const bool same_kernel = !holder.boot_id.empty() && holder.boot_id == self.boot_id;
   if (same_kernel) {
-    // Pids mean something only within one pid namespace. The start time
-    // tells a reused pid from the holder: a dead holder whose pid now belongs
-    // to another process is still dead, and a live one is never broken.
-    const process_state state = holder.pid_namespace == self.pid_namespace
-                                    ? process_status(holder.pid, holder.start_time)
-                                    : process_state::unknown;
     // The holder took its advisory lock before publishing and keeps it while
     // it lives, whatever its pid namespace: the lock answers, and can be
     // waited on. It answers even for a holder whose process is gone: a
@@ -76,22 +98,36 @@ liveness judge_holder(const holder_record& record,
     // until that child exits too. (Breakers claim the file with the same
     // kind of lock, so a file whose lock is held can never be broken.)
     if (record.advisory && rules.advisory_usable) return liveness::ask_advisory_lock;
-    if (state == process_state::gone) return liveness::stale;
-    if (state == process_state::running) return liveness::live;
+    // Pids mean something only within one pid namespace. The start time
+    // tells a reused pid from the holder: a dead holder whose pid now belongs
+    // to another process is still dead, and a live one is never broken.
+    const process_state state = holder.pid_namespace == self.pid_namespace
+                                    ? process_status(holder.pid, holder.start_time)
+                                    : process_state::unknown;
+    const process_state companion = companion_state(record, self);
+    if (state == process_state::running || companion == process_state::running)
+      return liveness::live;
+    // Dead only on the OS's word for both: "cannot see" is not "gone".
+    if (state == process_state::gone && companion == process_state::gone) return liveness::stale;
   } else if (same_machine(holder, self)) {
     // This machine before a reboot: nothing of that boot runs any more.
     return liveness::stale;
   }
-  // Another host (or a process we cannot see). A holder that does not
-  // heartbeat may simply hold the lock for long: its age proves nothing.
-  if (!record.heartbeat) return liveness::live;
-  // One that heartbeats refreshes its file every heartbeat/3, so a file
-  // older than its own limit (or ours, if longer) has lost its holder. The
-  // holder's limit wins over a shorter one of ours: its heartbeats are spaced
-  // for it, and a live holder must never be broken.
-  const std::chrono::nanoseconds limit = std::max<std::chrono::nanoseconds>(
-      *record.heartbeat, rules.stale_after.value_or(std::chrono::nanoseconds::zero()));
-  return age() > limit ? liveness::stale : liveness::live;
+  return judge_by_heartbeat(record, age, rules);
+}
+
+liveness judge_released_holder(const holder_record& record,
+                               const std::function<std::chrono::nanoseconds()>& age,
+                               const process_identity& self, const staleness_rules& rules) {
+  switch (companion_state(record, self)) {
+    case process_state::gone:
+      return liveness::stale;
+    case process_state::running:
+      return liveness::live;
+    case process_state::unknown:
+      break;
+  }
+  return judge_by_heartbeat(record, age, rules);
 }
 
 }  // namespace uuid_filelock::detail

@@ -36,4 +36,12 @@ liveness judge_holder(const holder_record& record,
                       const std::function<std::chrono::nanoseconds()>& age,
                       const process_identity& self, const staleness_rules& rules);
 
+// judge_holder's verdict once the holder's advisory lock (ask_advisory_lock)
+// was found free while its file is still there: the holder process died
+// (it drops the lock only after removing its file). Its companion, if it has
+// one, may still run and keep the lock (the tool's COMMAND).
+liveness judge_released_holder(const holder_record& record,
+                               const std::function<std::chrono::nanoseconds()>& age,
+                               const process_identity& self, const staleness_rules& rules);
+
 }  // namespace uuid_filelock::detail

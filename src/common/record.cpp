@@ -97,7 +97,10 @@ std::string format_record(std::string_view token, const process_identity& holder
   record.append(token).append("\n");
   record.append(kFormatLine).append("\n");
   record.append("pid=").append(std::to_string(holder.pid)).append("\n");
-  record.append("start=").append(std::to_string(holder.start_time)).append("\n");
+  // A start time that could not be read is left out, not written as a value
+  // (readers take a missing one for "unknown", and never judge by it).
+  if (holder.start_time != 0)
+    record.append("start=").append(std::to_string(holder.start_time)).append("\n");
   record.append("host=").append(one_line(holder.host)).append("\n");
   record.append("machine=").append(one_line(holder.machine_id)).append("\n");
   record.append("boot=").append(one_line(holder.boot_id)).append("\n");
@@ -107,6 +110,13 @@ std::string format_record(std::string_view token, const process_identity& holder
   if (flags.detached) record.append("detached=1\n");
   if (flags.heartbeat)
     record.append("heartbeat_ms=").append(std::to_string(flags.heartbeat->count())).append("\n");
+  if (flags.companion.pid != 0) {
+    record.append("companion=").append(std::to_string(flags.companion.pid)).append("\n");
+    if (flags.companion.start_time != 0)
+      record.append("companion_start=")
+          .append(std::to_string(flags.companion.start_time))
+          .append("\n");
+  }
   return record;
 }
 
@@ -160,6 +170,10 @@ holder_record parse_record(std::string_view bytes, bool truncated) {
       if (ms > 0 && ms < 1000ull * 86400 * 365)
         record.heartbeat = std::max<std::chrono::milliseconds>(
             std::chrono::milliseconds(static_cast<std::int64_t>(ms)), min_heartbeat_stale_after);
+    } else if (key == "companion") {
+      record.companion.pid = number(value);
+    } else if (key == "companion_start") {
+      record.companion.start_time = number(value);
     } else if (key == "acquired_at") {
       record.acquired_at.assign(value);
     }

@@ -24,9 +24,12 @@ struct record_flags {
   // The holder heartbeats: it refreshes the file's modification time every
   // third of this, and the file older than this has lost its holder.
   std::optional<std::chrono::milliseconds> heartbeat;
+  // A process that holds the lock with the holder (the tool's COMMAND): the
+  // lock lives while either runs. pid 0: none.
+  process_ref companion;
 };
 
-// The detached and heartbeat lines are written only when set, so other
+// The detached, heartbeat and companion lines are written only when set, so other
 // records stay as they were.
 std::string format_record(std::string_view token, const process_identity& holder,
                           const record_flags& flags,
@@ -45,6 +48,7 @@ struct holder_record {
   bool advisory = false;  // the holder keeps an advisory lock on the file
   bool detached = false;  // the lock outlives its process by design
   std::optional<std::chrono::milliseconds> heartbeat;  // see record_flags
+  process_ref companion;                               // see record_flags
   std::string acquired_at;                             // RFC 3339, as written; "" if absent
 };
 

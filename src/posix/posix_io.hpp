@@ -11,6 +11,10 @@
 
 struct stat;
 
+namespace uuid_filelock::detail {
+struct lock_file_snapshot;
+}
+
 namespace uuid_filelock::detail::posix {
 
 inline std::error_code last_error() noexcept { return {errno, std::system_category()}; }
@@ -53,5 +57,15 @@ inline bool advisory_locks_unsupported(int error) noexcept {
 // Takes the holder's exclusive advisory lock without waiting; false where the
 // filesystem (or this build) has none. Never fails a lock that could be taken.
 bool take_exclusive_advisory_lock(int fd) noexcept;
+
+// Opens the lock path the way read_lock_file does (never following a
+// symlink, never blocking on a FIFO) and keeps the descriptor in `judged`
+// only if it is the judged file; false if the path names anything else now.
+// True at once if `judged` is open already.
+bool open_judged_file(const std::filesystem::path& lock_path, lock_file_snapshot& judged,
+                      std::error_code& ec) noexcept;
+
+// Whether any process holds an fcntl record lock (classic or OFD) on the file.
+bool record_lock_held(int fd) noexcept;
 
 }  // namespace uuid_filelock::detail::posix

@@ -1,60 +1,65 @@
-// Who holds a lock, and whether that process still runs.
-#include <fcntl.h>
+// Who holds a lock, and whether that process still runs: the record's
+// liveness facts, which are evidence only where the OS says so. "Cannot see
+// it" (another user's process under /proc's hidepid, a /proc of another pid
+// namespace, too many open files) is `unknown`, never `gone`.
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
 #include <string>
 
 #include "../common/backend.hpp"
-#include "posix_io.hpp"
+#include "proc_files.hpp"
 
 namespace uuid_filelock::detail {
 namespace {
 
-// The first line of a small system file, read with O_CLOEXEC (an ifstream
-// would leak its descriptor into a child exec()ed by another thread).
-std::string first_line_of(const char* path) {
-  const file_handle file(posix::retry_on_eintr([&] { return ::open(path, O_RDONLY | O_CLOEXEC); }));
-  if (!file.is_open()) return {};
-  char buf[512];
-  const ssize_t got = posix::retry_on_eintr(
-      [&] { return ::read(static_cast<int>(file.native()), buf, sizeof buf - 1); });
-  if (got <= 0) return {};
-  const std::string text(buf, static_cast<std::size_t>(got));
-  return text.substr(0, text.find('\n'));
+// A process's /proc/<pid>/stat (0: this process's) with its start time as
+// every reader of /proc sees it (see boot_clock_offset_ticks); nullopt where
+// /proc cannot tell: a /proc of another pid namespace, hidepid, EMFILE.
+std::optional<posix::proc_stat> normalized_stat(std::uint64_t pid) noexcept {
+  if (!posix::proc_describes_caller()) return std::nullopt;
+  std::optional<posix::proc_stat> stat = posix::read_proc_stat(pid);
+  const std::optional<std::int64_t> offset = posix::boot_clock_offset_ticks();
+  if (!stat || !offset) return std::nullopt;
+  stat->start_time -= static_cast<std::uint64_t>(*offset);
+  return stat;
 }
 
-struct proc_stat {
-  bool found = false;
-  char state = '?';
-  std::uint64_t start_time = 0;
-};
+// A file's first line, or "" where it does not exist; nullopt where it
+// could not be read, which must not be remembered as "no such id".
+std::optional<std::string> optional_id(const char* path) noexcept {
+  posix::proc_text text = posix::first_line_of(path);
+  if (text.read) return std::move(text.first_line);
+  if (text.missing) return std::string();
+  return std::nullopt;
+}
 
-// /proc/<pid>/stat: the state (field 3) and start time in clock ticks since
-// boot (field 22). The command name (field 2) may hold spaces and
-// parentheses, so fields are counted from its closing parenthesis.
-proc_stat read_proc_stat(std::uint64_t pid) {
-  proc_stat result;
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%llu/stat", static_cast<unsigned long long>(pid));
-  const std::string line = first_line_of(path);
-  if (line.empty()) return result;
-  const std::size_t name_end = line.rfind(')');
-  if (name_end == std::string::npos || name_end + 2 >= line.size()) return result;
-  result.found = true;
-  result.state = line[name_end + 2];
-  std::size_t position = name_end + 2;
-  for (int field = 3; field < 22 && position != std::string::npos; ++field) {
-    position = line.find(' ', position);
-    if (position != std::string::npos) ++position;
+// Looks the calling process up; false if any lookup failed for a reason that
+// may pass (EMFILE, ENOMEM), so that the result is used once, not cached.
+bool look_up(process_identity& self) noexcept {
+  bool complete = true;
+  // A record must never carry a value that was not read: 0 is left out.
+  self.start_time = start_time_of(0);
+  complete = complete && self.start_time != 0;
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) == 0) {
+    self.host = host;
+  } else {
+    complete = false;
   }
-  if (position != std::string::npos)
-    result.start_time = std::strtoull(&line[position], nullptr, 10);
-  return result;
+  std::optional<std::string> machine = optional_id("/etc/machine-id");
+  if (machine && machine->empty()) machine = optional_id("/var/lib/dbus/machine-id");
+  complete = complete && machine.has_value();
+  self.machine_id = machine.value_or(std::string());
+  const std::optional<std::string> boot = optional_id("/proc/sys/kernel/random/boot_id");
+  complete = complete && boot.has_value() && !boot->empty();
+  self.boot_id = boot.value_or(std::string());
+  char ns[64] = {};
+  const ssize_t length = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+  if (length > 0) self.pid_namespace.assign(ns, static_cast<std::size_t>(length));
+  return complete && length > 0;
 }
-
-bool have_proc() { return ::access("/proc/self/stat", R_OK) == 0; }
 
 }  // namespace
 
@@ -68,49 +73,60 @@ std::uint64_t current_pid() noexcept {
 
 const process_identity& current_process() noexcept {
   // Looked up once per thread and process, not per attempt; the pid check
-  // makes a fork()ed child look its identity up afresh.
+  // makes a fork()ed child look its identity up afresh. A lookup that failed
+  // in part (the first lock call under EMFILE) is not kept: every later record
+  // of the thread would carry its holes. (Where a part can never be had,
+  // such as the start time in a pid namespace without its own /proc, the
+  // lookup is repeated per acquisition: a few microseconds.)
   thread_local process_identity cached;
+  thread_local bool cached_complete = false;
   const std::uint64_t pid = current_pid();
-  if (cached.pid != pid) {
+  if (cached.pid != pid || !cached_complete) {
     try {
       process_identity self;
       self.pid = pid;
-      self.start_time = read_proc_stat(pid).start_time;
-      char host[256] = {};
-      if (::gethostname(host, sizeof host - 1) == 0) self.host = host;
-      self.machine_id = first_line_of("/etc/machine-id");
-      if (self.machine_id.empty()) self.machine_id = first_line_of("/var/lib/dbus/machine-id");
-      self.boot_id = first_line_of("/proc/sys/kernel/random/boot_id");
-      char ns[64] = {};
-      const ssize_t length = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
-      if (length > 0) self.pid_namespace.assign(ns, static_cast<std::size_t>(length));
+      cached_complete = look_up(self);
       cached = std::move(self);
     } catch (...) {
       cached = process_identity{};
       cached.pid = pid;
+      cached_complete = false;
     }
   }
   return cached;
 }
 
+std::uint64_t start_time_of(std::uint64_t pid) noexcept {
+  const std::optional<posix::proc_stat> stat = normalized_stat(pid);
+  return stat ? stat->start_time : 0;
+}
+
 process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexcept {
   if (pid == 0) return process_state::unknown;
-  try {
-    if (have_proc()) {
-      const proc_stat stat = read_proc_stat(pid);
-      if (!stat.found) return process_state::gone;
-      // A zombie has exited: its descriptors, and advisory locks, are gone.
-      if (stat.state == 'Z' || stat.state == 'X') return process_state::gone;
-      // Another process with a reused pid started at another time.
-      return stat.start_time == start_time ? process_state::running : process_state::gone;
-    }
-  } catch (...) {
-    return process_state::unknown;
-  }
-  // Without /proc (macOS, BSD) only existence can be checked: a reused pid
-  // keeps a dead lock alive until stale_after, never the reverse.
-  if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) return process_state::running;
-  return errno == ESRCH ? process_state::gone : process_state::unknown;
+  // kill(pid, 0) asks the kernel of the caller's own pid namespace, whatever
+  // /proc shows: ESRCH is proof that no such process exists. EPERM means it
+  // exists (another user's), as does success.
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)
+    return errno == ESRCH ? process_state::gone : process_state::unknown;
+  // It exists; whether it is the holder or a later process given the same
+  // pid only its start time tells, and only a /proc of our pid namespace
+  // that lets us read it (hidepid hides other users' processes). Without
+  // macOS and BSD's /proc a reused pid keeps a dead lock alive until
+  // stale_after, never the reverse.
+  if (start_time == 0) return process_state::unknown;
+  const std::optional<posix::proc_stat> stat = normalized_stat(pid);
+  if (!stat) return process_state::unknown;
+  const std::uint64_t started = stat->start_time;
+  // Time namespace offsets that are not whole clock ticks may round the two
+  // readings a tick apart; erring that way only keeps a dead lock longer.
+  const std::uint64_t gap = started > start_time ? started - start_time : start_time - started;
+  if (gap > 1) return process_state::gone;  // another process, with the holder's pid reused
+  if (stat->state != 'Z' && stat->state != 'X') return process_state::running;
+  // A zombie: the process exited, and its descriptors and advisory locks with
+  // it; unless only its main thread did (pthread_exit) and others run on.
+  const std::optional<bool> threads = posix::has_live_threads(pid);
+  if (!threads) return process_state::unknown;
+  return *threads ? process_state::running : process_state::gone;
 }
 
 }  // namespace uuid_filelock::detail

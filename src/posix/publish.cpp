@@ -47,12 +47,23 @@ std::error_code write_new_file(int fd, std::string_view record, const publish_se
   return {};
 }
 
+// Where the calling thread's descriptors are named: /proc/thread-self/fd
+// (Linux 3.17), which works in every thread; /proc/self/fd is the main
+// thread's view, empty once main has called pthread_exit() while others run
+// on. "" where neither exists.
+const char* descriptor_directory() {
+  static const char* const directory = ::access("/proc/thread-self/fd", X_OK) == 0
+                                           ? "/proc/thread-self/fd/"
+                                       : ::access("/proc/self/fd", X_OK) == 0 ? "/proc/self/fd/"
+                                                                              : "";
+  return directory;
+}
+
 // An unnamed file in `directory` (Linux O_TMPFILE), published later through
-// /proc/self/fd; -1 where either is missing.
+// its descriptor's name (descriptor_directory); -1 where either is missing.
 int open_unnamed(const std::filesystem::path& directory, const publish_settings& settings) {
 #ifdef O_TMPFILE
-  static const bool proc_fd_available = ::access("/proc/self/fd", X_OK) == 0;
-  if (proc_fd_available) {
+  if (*descriptor_directory() != '\0') {
     return retry_on_eintr([&] {
       return ::open(directory.empty() ? "." : directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC,
                     static_cast<mode_t>(settings.mode));
@@ -73,7 +84,7 @@ bool unnamed_files_unsupported(int error) {
 }
 
 std::string descriptor_path(const file_handle& file) {
-  return "/proc/self/fd/" + std::to_string(file.native());
+  return descriptor_directory() + std::to_string(file.native());
 }
 
 int open_exclusive(const std::filesystem::path& path, const publish_settings& settings) {

@@ -86,9 +86,11 @@ std::uint64_t creation_time(HANDLE process) {
 std::uint64_t current_pid() noexcept { return ::GetCurrentProcessId(); }
 
 const process_identity& current_process() noexcept {
-  // Looked up once per thread, not per attempt.
+  // Looked up once per thread, not per attempt; a lookup that failed in
+  // part is not kept (see the POSIX backend).
   thread_local process_identity cached;
-  if (cached.pid == 0) {
+  thread_local bool cached_complete = false;
+  if (!cached_complete) {
     try {
       process_identity self;
       self.pid = current_pid();
@@ -96,6 +98,7 @@ const process_identity& current_process() noexcept {
       self.host = host_name();
       self.machine_id = machine_id();
       self.boot_id = boot_id();
+      cached_complete = self.start_time != 0 && !self.boot_id.empty();
       cached = std::move(self);
     } catch (...) {
       cached = process_identity{};
@@ -103,6 +106,16 @@ const process_identity& current_process() noexcept {
     }
   }
   return cached;
+}
+
+std::uint64_t start_time_of(std::uint64_t pid) noexcept {
+  if (pid == 0 || pid > 0xFFFFFFFFu) return 0;
+  const HANDLE process =
+      ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(pid));
+  if (process == nullptr) return 0;
+  const std::uint64_t created = creation_time(process);
+  ::CloseHandle(process);
+  return created;
 }
 
 process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexcept {

@@ -46,6 +46,15 @@ break_claim claim_stale_file(const std::filesystem::path&, lock_file_snapshot&,
   return break_claim::claimed;
 }
 
+bool held_by_other_locker(const std::filesystem::path&, lock_file_snapshot&,
+                          std::error_code& ec) noexcept {
+  // Windows lockers keep the file open without sharing deletion (Python
+  // filelock's msvcrt lock, LockFileEx users): remove_stale_file fails on
+  // such a file with a sharing violation and reports it in use.
+  ec.clear();
+  return false;
+}
+
 removal remove_stale_file(const std::filesystem::path& lock_path,
                           const lock_file_snapshot& expected, std::string_view, bool, bool,
                           std::error_code& ec) noexcept {

@@ -125,6 +125,12 @@ break_claim claim_stale_file(const std::filesystem::path&, lock_file_snapshot&,
   return break_claim::unsupported;
 }
 
+bool held_by_other_locker(const std::filesystem::path& lock_path, lock_file_snapshot&,
+                          std::error_code& ec) noexcept {
+  ec.clear();
+  return fake_fs().kernel_locked.count(lock_path.string()) != 0;
+}
+
 removal remove_stale_file(const std::filesystem::path& lock_path,
                           const lock_file_snapshot& expected, std::string_view, bool local, bool,
                           std::error_code& ec) noexcept {
@@ -166,6 +172,8 @@ lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path, co
 const process_identity& current_process() noexcept { return fake_fs().self; }
 
 std::uint64_t current_pid() noexcept { return fake_fs().self.pid; }
+
+std::uint64_t start_time_of(std::uint64_t pid) noexcept { return pid == 0 ? 0 : 99; }
 
 process_state process_status(std::uint64_t pid, std::uint64_t) noexcept {
   if (pid == fake_fs().self.pid) return process_state::running;

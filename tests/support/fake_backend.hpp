@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <system_error>
 
@@ -54,6 +55,9 @@ struct FakeFilesystem {
 
   detail::process_identity self{4242, 77, "fakehost", "fakemachine", "fakeboot", "pid:[1]"};
   std::map<std::uint64_t, detail::process_state> processes;  // others: gone unless listed
+  // Paths whose file another locking program (flock(1), fcntl) holds a
+  // kernel lock on: held_by_other_locker says so.
+  std::set<std::string> kernel_locked;
 
   // Puts a file at `path` the way a rival would: a new identity each time.
   void put(const std::string& path, std::string bytes,
