@@ -2,6 +2,8 @@
 // identity, mounts in a private mount namespace, FIFOs and sockets at the lock
 // path. On Windows posix_only_skipped_test.cpp lists them, skipped with why.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -9,10 +11,13 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "../src/common/backend.hpp"
 #include "fixtures.hpp"
@@ -144,6 +149,84 @@ TEST_F(Lock, AChildForkedWithoutAtforkHandlersNeverReleasesItsParentsLock) {
       << "the child believed it held the lock";
   EXPECT_EQ(test::read_file(path_).substr(0, 36), token);
   EXPECT_NO_THROW(lock.release());
+}
+
+struct worker_task {
+  std::filesystem::path lock_path;
+  int report_fd;  // 'i' once it holds the lock, 'o' after releasing it, 'e' on an error
+};
+
+void* hold_after_main_exited(void* task_pointer) {
+  const worker_task& task = *static_cast<worker_task*>(task_pointer);
+  const int fd = task.report_fd;
+  // Main has called pthread_exit() by now: the process runs on, its leader
+  // a zombie, /proc/self/fd empty.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  options opts;
+  opts.advisory = false;  // judged by its pid alone
+  UUIDFileLock lock(task.lock_path, opts);
+  std::error_code ec;
+  if (!lock.try_lock(ec) || ec) {
+    (void)!::write(fd, "e", 1);
+    return nullptr;
+  }
+  (void)!::write(fd, "i", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  lock.release(ec);
+  (void)!::write(fd, ec ? "e" : "o", 1);
+  return nullptr;
+}
+
+char read_report(int fd) {
+  pollfd ready{fd, POLLIN, 0};
+  char report = '?';
+  if (::poll(&ready, 1, 10000) != 1 || ::read(fd, &report, 1) != 1) return '?';
+  return report;
+}
+
+TEST_F(Lock, AThreadHoldsTheLockAfterMainHasExited) {
+  // pthread_exit() in main is legal: the process runs on. Publishing from
+  // such a thread must work, and its holder must not be judged dead.
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    static worker_task task{path_, report[1]};  // outlives main's exit
+    pthread_t worker;
+    if (::pthread_create(&worker, nullptr, hold_after_main_exited, &task) != 0) ::_exit(1);
+    // What pthread_exit() ends with, without unwinding through the test
+    // framework's frames: only the main thread ends.
+    ::syscall(SYS_exit, 0);
+  }
+  ::close(report[1]);
+  EXPECT_EQ(read_report(report[0]), 'i') << "the thread could not take the lock";
+  options opts;
+  opts.advisory = false;
+  UUIDFileLock other(path_, opts);
+  EXPECT_FALSE(other.try_lock()) << "a live holder was judged dead";
+  EXPECT_EQ(read_report(report[0]), 'o');
+  ::close(report[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(other.try_lock());
+}
+
+TEST_F(Lock, AnIdentityLookupThatFailedIsNotKept) {
+  // The first lock call of a thread under EMFILE must not leave its thread
+  // a start time of 0 and no machine or boot id for every later record.
+  std::uint64_t start_under_emfile = 1;
+  std::uint64_t start_after = 0;
+  std::thread fresh_thread([&] {
+    std::vector<int> spare;
+    for (int fd = ::dup(0); fd >= 0; fd = ::dup(0)) spare.push_back(fd);
+    start_under_emfile = detail::current_process().start_time;
+    for (const int fd : spare) ::close(fd);
+    start_after = detail::current_process().start_time;
+  });
+  fresh_thread.join();
+  EXPECT_EQ(start_under_emfile, 0u) << "the lookup under EMFILE read /proc after all";
+  EXPECT_NE(start_after, 0u) << "the failed lookup was kept";
 }
 
 TEST_F(Lock, ModificationTimesFarOutOfRangeAreSaturated) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "../src/common/break_stale_lock.hpp"
 #include "../src/common/liveness.hpp"
@@ -46,6 +47,12 @@ class Protocol : public ::testing::Test {
     std::error_code ec;
     return detail::read_lock_file(path, detail::max_record_bytes, false, ec);
   }
+
+  // A holder whose heartbeat is overdue by the clocks is taken over only
+  // once its record has stayed unchanged for its limit (the shortest a
+  // record may state, 3 s) by the steady clock: a clock step fools no one.
+  static constexpr const char* kShortHeartbeat = "3000";
+  static bool taken_after_watching(UUIDFileLock& lock) { return lock.try_lock_for(5s); }
 
   // A record of a holder on another host; `heartbeat_ms` "" for none.
   static std::string other_host_record(const std::string& heartbeat_ms) {
@@ -133,24 +140,46 @@ TEST_F(Protocol, RemoteRecordAgeIsMeasuredByTheServersClockNotOurs) {
   EXPECT_GE(fake_fs().stamps, 1);  // the server's clock was read
   EXPECT_EQ(fake_fs().removes, 0);
   // Two minutes old by the server's clock: its heartbeat stopped.
-  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 120s);
-  EXPECT_TRUE(lock.try_lock());
+  fake_fs().put(path_, other_host_record(kShortHeartbeat), fake_fs().server_now() - 120s);
+  EXPECT_FALSE(lock.try_lock()) << "a single reading of an age is never proof";
+  EXPECT_TRUE(taken_after_watching(lock));
 }
 
 TEST_F(Protocol, AHeartbeatLandingWhileTheBreakerWaitsSavesTheHolder) {
   // Judged stale, but by the time the breaker holds the marker and looks
   // again, the holder has beaten: its file is not removed.
-  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 120s);
+  fake_fs().put(path_, other_host_record(kShortHeartbeat), fake_fs().server_now() - 120s);
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock());  // the watch begins
+  std::this_thread::sleep_for(3s);
+  // It is now overdue and unchanged for its limit; it beats just as the
+  // breaker has the marker and looks again.
   int lock_reads = 0;
   fake_fs().before_read = [&](const std::string& path) {
     if (path == path_ && ++lock_reads == 2)
       fake_fs().files.at(path).modified = fake_fs().server_now();
   };
-  UUIDFileLock lock(path_, fast());
   EXPECT_FALSE(lock.try_lock());
   EXPECT_GE(lock_reads, 2);
   ASSERT_EQ(fake_fs().files.count(path_), 1u);
   EXPECT_EQ(detail::parse_record(fake_fs().files.at(path_).bytes, false).uuid, kForeignUuid);
+}
+
+TEST_F(Protocol, AClockStepNeverBreaksAHeartbeatingHolder) {
+  // The server's clock steps an hour ahead just after the holder's last
+  // beat: by one reading its record is an hour old. It beats on (each beat
+  // stamped by the stepped clock) and is never broken.
+  fake_fs().put(path_, other_host_record(kShortHeartbeat), fake_fs().server_now());
+  fake_fs().server_clock_ahead = 1h;
+  auto last_beat = std::chrono::steady_clock::now();
+  fake_fs().before_read = [&](const std::string& path) {
+    if (path != path_ || std::chrono::steady_clock::now() - last_beat < 1s) return;
+    last_beat = std::chrono::steady_clock::now();
+    fake_fs().files.at(path).modified = fake_fs().server_now();
+  };
+  UUIDFileLock lock(path_, fast());
+  EXPECT_FALSE(lock.try_lock_for(5s));
+  EXPECT_EQ(fake_fs().removes, 0);
 }
 
 TEST_F(Protocol, AnUnreadableServerClockNeverMakesAHolderStale) {
@@ -204,20 +233,20 @@ TEST_F(Protocol, AgeIsNotAskedWhereNoRuleNeedsIt) {
 TEST_F(Protocol, ALocalFilesystemIsJudgedByOurClock) {
   fake_fs().local = true;
   fake_fs().server_clock_ahead = 1h;  // irrelevant: one kernel, one clock
-  fake_fs().put(path_, other_host_record("60000"), std::chrono::system_clock::now() - 120s);
+  fake_fs().put(path_, other_host_record(kShortHeartbeat), std::chrono::system_clock::now() - 120s);
   UUIDFileLock lock(path_, fast());
-  EXPECT_TRUE(lock.try_lock());
+  EXPECT_TRUE(taken_after_watching(lock));
   EXPECT_EQ(fake_fs().stamps, 0);
 }
 
 TEST_F(Protocol, ClassificationCanBeOverridden) {
   // A local fake treated as network: its holder's age comes from the server.
   fake_fs().local = true;
-  fake_fs().put(path_, other_host_record("60000"), fake_fs().server_now() - 120s);
+  fake_fs().put(path_, other_host_record(kShortHeartbeat), fake_fs().server_now() - 120s);
   options opts = fast();
   opts.filesystem = filesystem_kind::network;
   UUIDFileLock lock(path_, opts);
-  EXPECT_TRUE(lock.try_lock());
+  EXPECT_TRUE(taken_after_watching(lock));
   EXPECT_GE(fake_fs().stamps, 1);
 }
 

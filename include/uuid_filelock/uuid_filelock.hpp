@@ -18,7 +18,8 @@
 namespace uuid_filelock {
 namespace detail {
 class heartbeat;
-}
+class heartbeat_watch;
+}  // namespace detail
 
 // A lock held by publishing a file whose first line is a fresh UUID, and
 // verified by reading the UUID back. Meets the standard TimedLockable
@@ -139,6 +140,9 @@ class UUIDFileLock {
   std::optional<bool> local_filesystem_;  // the lock directory's, looked up once
   // While it runs (options::heartbeat), it owns the held file, not held_handle_.
   std::unique_ptr<detail::heartbeat> heartbeat_;
+  // How long another holder's overdue heartbeat has been seen unchanged;
+  // kept across calls, so that polling with try_lock() recovers it too.
+  std::unique_ptr<detail::heartbeat_watch> overdue_watch_;
 };
 
 }  // namespace uuid_filelock

@@ -10,6 +10,7 @@
 #include "break_stale_lock.hpp"
 #include "filesystem_rules.hpp"
 #include "heartbeat.hpp"
+#include "heartbeat_watch.hpp"
 #include "holder_registry.hpp"
 #include "liveness.hpp"
 #include "lock_path.hpp"
@@ -145,6 +146,8 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   };
 
   std::chrono::nanoseconds busy_pause = 1ms;
+  // The file another locking program was last seen holding (see below).
+  std::optional<detail::file_identity> other_lockers_file;
   int immediate_retries = 0;
   const auto retry_now = [&] {
     return steady::now() < deadline || ++immediate_retries <= kImmediateRetries;
@@ -314,11 +317,30 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       }
     }
 
-    // A file that looks abandoned may be another locking program's (flock(1),
-    // Python filelock, dpkg), whose lock is in the kernel: alive while held.
-    if (verdict == detail::liveness::stale && detail::held_by_other_locker(path_, holder, ec))
-      verdict = detail::liveness::live;
-    if (ec) return false;
+    // Overdue by the clocks; dead once it has also stayed unchanged for its
+    // limit by ours, which no clock step can fool (heartbeat_watch.hpp).
+    if (verdict == detail::liveness::heartbeat_overdue) {
+      if (!overdue_watch_) overdue_watch_ = std::make_unique<detail::heartbeat_watch>();
+      verdict = overdue_watch_->unchanged_for(holder, local, detail::heartbeat_limit(record, rules))
+                    ? detail::liveness::stale
+                    : detail::liveness::live;
+    }
+
+    // A file that looks abandoned, or is empty, may be another locking
+    // program's (flock(1), Python filelock, dpkg), whose lock is in the
+    // kernel: alive while held. Once it lets go, its empty file is nobody's
+    // record being written (our own in-place writers hold their advisory
+    // lock while they write): no grace is owed, the lock is free.
+    const bool empty = record.type == detail::holder_record::kind::incomplete;
+    if (verdict == detail::liveness::stale || empty) {
+      if (detail::held_by_other_locker(path_, holder, ec)) {
+        verdict = detail::liveness::live;
+        other_lockers_file = holder.identity;
+      } else if (empty && local && other_lockers_file == holder.identity) {
+        verdict = detail::liveness::stale;
+      }
+      if (ec) return false;
+    }
 
     if (verdict == detail::liveness::stale) {
       // Many contenders may see the same dead holder at once; the break is

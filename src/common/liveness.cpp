@@ -39,12 +39,8 @@ liveness judge_by_heartbeat(const holder_record& record,
   // age proves nothing.
   if (!record.heartbeat) return liveness::live;
   // One that heartbeats refreshes its file every heartbeat/3, so a file
-  // older than its own limit (or ours, if longer) has lost its holder. The
-  // holder's limit wins over a shorter one of ours: its heartbeats are spaced
-  // for it, and a live holder must never be broken.
-  const std::chrono::nanoseconds limit = std::max<std::chrono::nanoseconds>(
-      *record.heartbeat, rules.stale_after.value_or(std::chrono::nanoseconds::zero()));
-  return age() > limit ? liveness::stale : liveness::live;
+  // older than its limit has probably lost its holder; proof takes watching.
+  return age() > heartbeat_limit(record, rules) ? liveness::heartbeat_overdue : liveness::live;
 }
 
 }  // namespace
@@ -114,6 +110,15 @@ liveness judge_holder(const holder_record& record,
     return liveness::stale;
   }
   return judge_by_heartbeat(record, age, rules);
+}
+
+std::chrono::nanoseconds heartbeat_limit(const holder_record& record,
+                                         const staleness_rules& rules) {
+  // The holder's limit wins over a shorter one of ours: its heartbeats are
+  // spaced for it, and a live holder must never be broken.
+  return std::max<std::chrono::nanoseconds>(
+      record.heartbeat.value_or(std::chrono::milliseconds::zero()),
+      rules.stale_after.value_or(std::chrono::nanoseconds::zero()));
 }
 
 liveness judge_released_holder(const holder_record& record,

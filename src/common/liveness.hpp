@@ -16,6 +16,11 @@ enum class liveness {
   // The holder keeps an advisory lock and advisory locks here are global:
   // the lock itself answers, better than any pid check can.
   ask_advisory_lock,
+  // The holder heartbeats and its record is older than its limit by the
+  // clocks: stale once it is also seen unchanged for that long by the
+  // steady clock (heartbeat_watch), since a wall-clock step makes any one
+  // reading of an age wrong by the step.
+  heartbeat_overdue,
 };
 
 struct staleness_rules {
@@ -35,6 +40,10 @@ std::chrono::nanoseconds age_of(std::chrono::system_clock::time_point modified,
 liveness judge_holder(const holder_record& record,
                       const std::function<std::chrono::nanoseconds()>& age,
                       const process_identity& self, const staleness_rules& rules);
+
+// How long a heartbeating holder's record may go unrefreshed: its own limit,
+// or ours if longer (its heartbeats are spaced for its own).
+std::chrono::nanoseconds heartbeat_limit(const holder_record& record, const staleness_rules& rules);
 
 // judge_holder's verdict once the holder's advisory lock (ask_advisory_lock)
 // was found free while its file is still there: the holder process died

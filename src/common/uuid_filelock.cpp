@@ -6,6 +6,7 @@
 
 #include "backend.hpp"
 #include "heartbeat.hpp"
+#include "heartbeat_watch.hpp"
 #include "holder_registry.hpp"
 #include "read_back.hpp"
 #include "record.hpp"
@@ -48,7 +49,8 @@ UUIDFileLock::UUIDFileLock(UUIDFileLock&& other) noexcept
       held_record_size_(other.held_record_size_),
       owner_pid_(other.owner_pid_),
       local_filesystem_(other.local_filesystem_),
-      heartbeat_(std::move(other.heartbeat_)) {}
+      heartbeat_(std::move(other.heartbeat_)),
+      overdue_watch_(std::move(other.overdue_watch_)) {}
 
 UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
   if (this != &other) {
@@ -62,6 +64,7 @@ UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
     owner_pid_ = other.owner_pid_;
     local_filesystem_ = other.local_filesystem_;
     heartbeat_ = std::move(other.heartbeat_);
+    overdue_watch_ = std::move(other.overdue_watch_);
   }
   return *this;
 }
@@ -154,11 +157,15 @@ void UUIDFileLock::release(std::error_code& ec) noexcept {
         const bool removed = detail::release_lock_file(
             path_, held_handle_, local, options_.durability == durability_level::file_and_directory,
             ec);
-        if (ec) return still_held();
+        if (ec && !removed) return still_held();
         // Unlink first, then drop the advisory lock (forget closes the file): a
         // waiter woken by the unlock finds the path no longer names this file and
         // competes for the path afresh instead of trusting a dead inode.
         forget();
+        // Removed, but flushing the directory failed: the lock is free (anyone
+        // may take it now), so it is not ours any more; the error says the
+        // removal may not survive a crash.
+        if (ec) return false;
         if (!removed) ec = errc::lock_lost;
         return removed;
       },
