@@ -7,13 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release --target uuid_filelock_tool take_turns
+scripts/install-deps.sh --demo
+# The release configuration without the test suite, whose prerequisites the
+# demo does not need, in a directory of its own.
+cmake --preset release -B build/demo -DUUID_FILELOCK_BUILD_TESTS=OFF >/dev/null
+cmake --build build/demo --target uuid_filelock_tool take_turns
 
 processes=${1:-4}
 rounds=${2:-3}
-tool=build/release/tool/uuid-filelock
+tool=build/demo/tool/uuid-filelock
 lock_dir=$(mktemp -d)
 trap 'rm -rf "$lock_dir"' EXIT
 lock="$lock_dir/demo.lock"

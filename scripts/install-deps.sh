@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whichever of the build and test prerequisites are
 # missing on a Debian/Ubuntu machine. Does nothing when all are present.
-#   scripts/install-deps.sh [EXTRA_PACKAGE...]
+#   scripts/install-deps.sh [--demo] [EXTRA_PACKAGE...]
+# --demo: only what building the library, the tool and the examples needs
+# (scripts/demo.sh), not the test suite's cross toolchain, Wine, sshfs...
 set -euo pipefail
 
 # The Windows leg cross-compiles with MinGW-w64 and runs under Wine;
@@ -11,9 +13,18 @@ set -euo pipefail
 # mount sshfs from a private sshd and, for measurements, rclone. The Clang
 # leg also builds the fuzzers: libFuzzer (-fsanitize=fuzzer) ships in
 # libclang-rt-14-dev, which clang 14 only recommends.
-packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libcli11-dev nlohmann-json3-dev googletest g++-mingw-w64-x86-64-posix wine wine64
-  sshfs openssh-server openssh-client fuse3 rclone util-linux python3 "$@")
+# The liveness tests (tests/liveness) hold the lock path with util-linux
+# flock(1) and Python filelock (python3-filelock) as other lockers.
+build=(cmake ninja-build g++ libboost-dev libcli11-dev nlohmann-json3-dev)
+tests=(clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev googletest
+  g++-mingw-w64-x86-64-posix wine wine64 sshfs openssh-server openssh-client fuse3 rclone util-linux
+  python3 python3-filelock)
+if [ "${1:-}" = --demo ]; then
+  shift
+  packages=("${build[@]}" "$@")
+else
+  packages=("${build[@]}" "${tests[@]}" "$@")
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||

@@ -304,5 +304,29 @@ TEST_F(Lock, MovedLockReleasesOnce) {
   EXPECT_FALSE(std::filesystem::exists(path_));
 }
 
+TEST_F(Lock, MarkersOfBreakersThatDiedAreSweptWhileWaiting) {
+  // A breaker killed mid-break leaves its empty marker, named after the
+  // record it broke: no later break ever looks for that name again.
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(1);
+  const std::filesystem::path abandoned = dir_ / ".uuid-filelock-1-2.break";
+  const std::filesystem::path at_work = dir_ / ".uuid-filelock-3-4.break";
+  const std::filesystem::path data = dir_ / ".uuid-filelock-5-6.break";
+  test::write_file(abandoned, "");
+  std::filesystem::last_write_time(abandoned, old);
+  test::write_file(at_work, "");  // a breaker at work right now
+  test::write_file(data, "not a marker");
+  std::filesystem::last_write_time(data, old);
+  UUIDFileLock holder(path_, fast());
+  holder.acquire();
+  std::thread([&] {  // another thread's object waits, and sweeps
+    UUIDFileLock waiter(path_, fast());
+    EXPECT_FALSE(waiter.try_lock_for(std::chrono::milliseconds(50)));
+  })
+      .join();
+  EXPECT_FALSE(std::filesystem::exists(abandoned));
+  EXPECT_TRUE(std::filesystem::exists(at_work));
+  EXPECT_TRUE(std::filesystem::exists(data));
+}
+
 }  // namespace
 }  // namespace uuid_filelock

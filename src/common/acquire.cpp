@@ -136,13 +136,21 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   };
   if (!prepare()) return false;
 
+  // The filesystem's clock: where it is remote, the stamp the server puts on
+  // our prepared record now; a host whose clock runs ahead would otherwise
+  // break live holders.
+  const auto filesystem_now = [&]() -> std::optional<std::chrono::system_clock::time_point> {
+    if (local) return std::chrono::system_clock::now();
+    return detail::filesystem_clock(next.prepared.file, next.record);
+  };
+
   // Before waiting: the temporaries of contenders killed while they waited
-  // (where temporaries have names: no O_TMPFILE), and, on local filesystems,
-  // dead holders' records left aside by a breaker that died mid-break
-  // (remove_stale_file). At most once per directory every few seconds; the
-  // hand-over path never pays.
+  // (where temporaries have names: no O_TMPFILE), dead holders' records left
+  // aside by a breaker that died mid-break (remove_stale_file) and the
+  // markers of breakers that died. At most once per directory every few
+  // seconds; the hand-over path never pays.
   const auto before_waiting = [&] {
-    if (local || !next.prepared.temp_path.empty()) detail::sweep_temporaries(path_);
+    if (local || !next.prepared.temp_path.empty()) detail::sweep_temporaries(path_, filesystem_now);
   };
 
   std::chrono::nanoseconds busy_pause = 1ms;
@@ -254,13 +262,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       return false;
     }
 
-    // The record's age by the filesystem's clock: where it is remote, the
-    // stamp the server puts on our prepared record now; a host whose clock
-    // runs ahead would otherwise break live holders.
-    const auto filesystem_now = [&]() -> std::optional<std::chrono::system_clock::time_point> {
-      if (local) return std::chrono::system_clock::now();
-      return detail::filesystem_clock(next.prepared.file, next.record);
-    };
+    // The record's age by the filesystem's clock.
     const auto age = [&] {
       return detail::age_by_filesystem_clock(holder.modified, filesystem_now());
     };
@@ -318,12 +320,15 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     }
 
     // Overdue by the clocks; dead once it has also stayed unchanged for its
-    // limit by ours, which no clock step can fool (heartbeat_watch.hpp).
-    if (verdict == detail::liveness::heartbeat_overdue) {
+    // limit by ours, which no clock step can fool (heartbeat_watch.hpp). Every
+    // heartbeating record is watched from its first sight, so that a holder
+    // that dies while we wait is taken over one limit after its last beat.
+    if (record.heartbeat) {
       if (!overdue_watch_) overdue_watch_ = std::make_unique<detail::heartbeat_watch>();
-      verdict = overdue_watch_->unchanged_for(holder, local, detail::heartbeat_limit(record, rules))
-                    ? detail::liveness::stale
-                    : detail::liveness::live;
+      const bool unchanged =
+          overdue_watch_->unchanged_for(holder, local, detail::heartbeat_limit(record, rules));
+      if (verdict == detail::liveness::heartbeat_overdue)
+        verdict = unchanged ? detail::liveness::stale : detail::liveness::live;
     }
 
     // A file that looks abandoned, or is empty, may be another locking

@@ -137,11 +137,12 @@ lock_file_snapshot read_own_lock_file(const std::filesystem::path& lock_path,
                                       std::size_t expected_size, std::size_t max_bytes,
                                       std::error_code& ec) noexcept;
 
-// The named temporary records (".uuid-filelock-*.tmp", see prepare_record)
-// in `directory`: those of live contenders, and any that a killed one left.
+// The files named ".uuid-filelock-*<suffix>" in `directory`: with ".tmp" the
+// named temporary records (see prepare_record) of live contenders and any a
+// killed one left, with ".break" the breakers' markers (break_stale_lock).
 // Empty if there are none or the directory cannot be listed.
-std::vector<std::filesystem::path> temporary_records(
-    const std::filesystem::path& directory) noexcept;
+std::vector<std::filesystem::path> temporary_records(const std::filesystem::path& directory,
+                                                     std::string_view suffix) noexcept;
 
 // Whether the path names `identity` right now (false if it names nothing).
 bool path_names(const std::filesystem::path& lock_path, const file_identity& identity,

@@ -60,6 +60,13 @@ std::filesystem::path break_marker_path(const std::filesystem::path& lock_path,
   return lock_path.parent_path() / name;
 }
 
+bool is_abandoned_marker(const lock_file_snapshot& seen,
+                         const filesystem_clock_reader& filesystem_now) {
+  if (!seen.exists || !seen.bytes.empty() || seen.truncated) return false;
+  const auto now = filesystem_now();
+  return now && age_of(seen.modified, *now) >= kMarkerStaleAfter;
+}
+
 namespace {
 
 // Whether the lock path still holds exactly the file judged stale.
@@ -107,9 +114,7 @@ class break_marker {
     // error of the lock: it is left alone, like any marker not yet old.
     std::error_code not_a_marker;
     const lock_file_snapshot seen = read_lock_file(path_, 1, false, not_a_marker);
-    if (not_a_marker || !seen.exists || !seen.bytes.empty() || seen.truncated) return;
-    const auto now = setting_.filesystem_now();
-    if (!now || age_of(seen.modified, *now) < kMarkerStaleAfter) return;
+    if (not_a_marker || !is_abandoned_marker(seen, setting_.filesystem_now)) return;
     remove_stale_file(path_, seen, new_token(), setting_.local, false, ec);
   }
 

@@ -17,6 +17,11 @@ enum class break_outcome {
   holder_alive,  // the OS refused: a process still holds it open (Windows)
 };
 
+// Reads the filesystem's clock (the file server's on a network filesystem):
+// empty where it cannot be read.
+using filesystem_clock_reader =
+    std::function<std::optional<std::chrono::system_clock::time_point>()>;
+
 // What breaking needs to know of the lock's filesystem.
 struct break_setting {
   bool local;           // one kernel serves every contender (see is_local_filesystem)
@@ -27,7 +32,7 @@ struct break_setting {
   bool forced;
   // The filesystem's clock (the file server's on a network filesystem);
   // empty where it cannot be read. Asked only to age a marker.
-  std::function<std::optional<std::chrono::system_clock::time_point>()> filesystem_now;
+  filesystem_clock_reader filesystem_now;
 };
 
 // The marker breakers of `stale` serialise on where they cannot claim it.
@@ -36,6 +41,12 @@ struct break_setting {
 // content name it: every host reads the same bytes.
 std::filesystem::path break_marker_path(const std::filesystem::path& lock_path,
                                         const lock_file_snapshot& stale);
+
+// Whether `seen` (read at a marker's name) is a marker its breaker left when
+// it died: empty, and older than a break can take by the filesystem's clock.
+// Anything else at a marker's name is left alone.
+bool is_abandoned_marker(const lock_file_snapshot& seen,
+                         const filesystem_clock_reader& filesystem_now);
 
 // Removes the lock file `stale` (judged to have no live holder) if the lock
 // path still holds exactly it. `stale` keeps the breakers' claim on it

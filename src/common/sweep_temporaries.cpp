@@ -29,9 +29,22 @@ bool due_for_sweep(const std::filesystem::path& directory) {
   return true;
 }
 
+// Removes each abandoned marker, exactly the file judged (see
+// is_abandoned_marker); a planted FIFO or symlink fails the read and stays.
+void sweep_markers(const std::filesystem::path& directory, bool local,
+                   const filesystem_clock_reader& filesystem_now) {
+  for (const std::filesystem::path& marker : temporary_records(directory, ".break")) {
+    std::error_code ec;
+    const lock_file_snapshot seen = read_lock_file(marker, 1, false, ec);
+    if (!ec && is_abandoned_marker(seen, filesystem_now))
+      remove_stale_file(marker, seen, new_token(), local, false, ec);
+  }
+}
+
 }  // namespace
 
-void sweep_temporaries(const std::filesystem::path& lock_path) noexcept {
+void sweep_temporaries(const std::filesystem::path& lock_path,
+                       const filesystem_clock_reader& filesystem_now) noexcept {
   try {
     if (!due_for_sweep(lock_path.parent_path())) return;
     const process_identity& self = current_process();
@@ -40,8 +53,9 @@ void sweep_temporaries(const std::filesystem::path& lock_path) noexcept {
     const staleness_rules certain_only{std::nullopt, std::chrono::nanoseconds::max(), false};
     const auto no_age = [] { return std::chrono::nanoseconds::zero(); };
     const std::vector<std::filesystem::path> temporaries =
-        temporary_records(lock_path.parent_path());
-    const bool local = !temporaries.empty() && is_local_filesystem(lock_path.parent_path());
+        temporary_records(lock_path.parent_path(), ".tmp");
+    const bool local = is_local_filesystem(lock_path.parent_path());
+    sweep_markers(lock_path.parent_path(), local, filesystem_now);
     for (const std::filesystem::path& temporary : temporaries) {
       std::error_code ec;
       const lock_file_snapshot seen = read_lock_file(temporary, max_record_bytes, false, ec);

@@ -1,6 +1,8 @@
 // Removing the temporary records of contenders that died before publishing.
 #pragma once
 
+#include "break_stale_lock.hpp"
+
 #include <filesystem>
 
 namespace uuid_filelock::detail {
@@ -13,6 +15,12 @@ namespace uuid_filelock::detail {
 // removed; any other (a live contender's, another host's) stays. A process
 // sweeps a directory at most once every few seconds: contenders call this
 // whenever they start waiting.
-void sweep_temporaries(const std::filesystem::path& lock_path) noexcept;
+//
+// It also removes the markers of breakers that died mid-break
+// (".uuid-filelock-*.break", see break_stale_lock): empty ones older than a
+// break can take by `filesystem_now`. Only a later break of the very same
+// stale record would find one otherwise, and none ever comes.
+void sweep_temporaries(const std::filesystem::path& lock_path,
+                       const filesystem_clock_reader& filesystem_now) noexcept;
 
 }  // namespace uuid_filelock::detail

@@ -5,15 +5,15 @@
 
 namespace uuid_filelock::detail {
 
-std::vector<std::filesystem::path> temporary_records(
-    const std::filesystem::path& directory) noexcept {
+std::vector<std::filesystem::path> temporary_records(const std::filesystem::path& directory,
+                                                     std::string_view suffix) noexcept {
   std::vector<std::filesystem::path> found;
   try {
     const std::filesystem::path where = directory.empty() ? "." : directory;
     WIN32_FIND_DATAW entry;
-    const HANDLE listing =
-        ::FindFirstFileExW(win32::native_path(where / L".uuid-filelock-*.tmp").c_str(),
-                           FindExInfoBasic, &entry, FindExSearchNameMatch, nullptr, 0);
+    const HANDLE listing = ::FindFirstFileExW(
+        win32::native_path(where / (".uuid-filelock-*" + std::string(suffix))).c_str(),
+        FindExInfoBasic, &entry, FindExSearchNameMatch, nullptr, 0);
     if (listing == INVALID_HANDLE_VALUE) return found;
     do {
       found.push_back(where / entry.cFileName);

@@ -106,7 +106,8 @@ lock_file_snapshot read_lock_file(const std::filesystem::path& lock_path, std::s
 
 // Its temporaries all belong to live objects: sweeping is tested on real
 // mounts (tests/network), where killed contenders leave theirs.
-std::vector<std::filesystem::path> temporary_records(const std::filesystem::path&) noexcept {
+std::vector<std::filesystem::path> temporary_records(const std::filesystem::path&,
+                                                     std::string_view) noexcept {
   return {};
 }
 
