@@ -56,13 +56,13 @@ bool held_by_other_locker(const std::filesystem::path& lock_path, lock_file_snap
   if (!posix::open_judged_file(lock_path, judged, ec)) return false;
   const int fd = static_cast<int>(judged.file.native());
   // A shared flock is refused exactly while someone holds an exclusive one,
-  // and disturbs no shared holder. (It stays until the snapshot closes, like
-  // the one a waiter takes; a breaker's claim converts it.) A program that
-  // holds its flock shared is seen by the claim, which asks for an
-  // exclusive one.
-  if (posix::retry_on_eintr([&] { return ::flock(fd, LOCK_SH | LOCK_NB); }) != 0 &&
-      errno == EWOULDBLOCK)
-    return true;
+  // and disturbs no shared holder. It is dropped at once: kept while this
+  // contender sleeps, it would make a program that locks next wait for us.
+  // (A program that holds its flock shared is seen by the breakers' claim,
+  // which asks for an exclusive one.)
+  if (posix::retry_on_eintr([&] { return ::flock(fd, LOCK_SH | LOCK_NB); }) != 0)
+    return errno == EWOULDBLOCK || posix::record_lock_held(fd);
+  ::flock(fd, LOCK_UN);
   return posix::record_lock_held(fd);
 }
 
