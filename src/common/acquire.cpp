@@ -336,12 +336,14 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
     // kernel: alive while held. Once it lets go, its empty file is nobody's
     // record being written (our own in-place writers hold their advisory
     // lock while they write): no grace is owed, the lock is free.
+    // Asked on local filesystems only: FUSE and SMB clients keep such locks to
+    // themselves, and on NFS a probe costs every poll a round trip.
     const bool empty = record.type == detail::holder_record::kind::incomplete;
-    if (verdict == detail::liveness::stale || empty) {
+    if (local && (verdict == detail::liveness::stale || empty)) {
       if (detail::held_by_other_locker(path_, holder, ec)) {
         verdict = detail::liveness::live;
         other_lockers_file = holder.identity;
-      } else if (empty && local && other_lockers_file == holder.identity) {
+      } else if (empty && other_lockers_file == holder.identity) {
         verdict = detail::liveness::stale;
       }
       if (ec) return false;

@@ -102,7 +102,9 @@ lock_state judge(const std::filesystem::path& path, detail::lock_file_snapshot& 
   // A stopped heartbeat is judged on this one reading: status reports what
   // the clocks say, and break is a person's decision (acquire watches it).
   if (verdict == detail::liveness::live) return lock_state::held;
-  // Another locking program's kernel lock (flock(1), dpkg) is a live holder.
+  // Another locking program's kernel lock (flock(1), dpkg) is a live holder,
+  // asked where acquire asks it: on local filesystems.
+  if (!local) return lock_state::stale;
   return detail::held_by_other_locker(path, snapshot, ec) ? lock_state::held : lock_state::stale;
 }
 
