@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -39,13 +40,13 @@ class paused_child {
   int run(std::error_code& start_error);
 
  private:
+  // What the OS needs: the pipe ends (POSIX); the process, its suspended
+  // main thread and its job (Windows). Defined in child_posix/child_win32.
+  struct native_handles;
+
   std::uint64_t pid_ = 0;
   bool ran_ = false;
-  std::intptr_t go_ = -1;      // POSIX: the pipe end that lets the child exec
-  std::intptr_t failed_ = -1;  // POSIX: where the child reports a failed exec
-  void* process_ = nullptr;    // Windows: the process handle
-  void* thread_ = nullptr;     // Windows: its suspended main thread
-  void* job_ = nullptr;        // Windows: the kill-on-close job it runs in
+  std::unique_ptr<native_handles> native_;
 };
 
 }  // namespace uuid_filelock::tool

@@ -82,7 +82,13 @@ int retry_read(int fd, void* buf, std::size_t size) {
 
 }  // namespace
 
-paused_child::paused_child(const std::vector<std::string>& command, std::error_code& start_error) {
+struct paused_child::native_handles {
+  int go = -1;      // the pipe end that lets the child exec
+  int failed = -1;  // where the child reports a failed exec
+};
+
+paused_child::paused_child(const std::vector<std::string>& command, std::error_code& start_error)
+    : native_(std::make_unique<native_handles>()) {
   std::vector<char*> argv;
   for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
@@ -105,8 +111,8 @@ paused_child::paused_child(const std::vector<std::string>& command, std::error_c
   const int fork_error = errno;
   ::close(go[0]);
   ::close(failed[1]);
-  go_ = go[1];
-  failed_ = failed[0];
+  native_->go = go[1];
+  native_->failed = failed[0];
   if (pid < 0) {
     start_error = {fork_error, std::system_category()};
     return;
@@ -117,14 +123,14 @@ paused_child::paused_child(const std::vector<std::string>& command, std::error_c
 paused_child::~paused_child() {
   if (pid_ != 0 && !ran_) {
     // Never let go: it exits on end of file; waited for, to leave no zombie.
-    ::close(static_cast<int>(go_));
-    go_ = -1;
+    ::close(native_->go);
+    native_->go = -1;
     int status = 0;
     while (::waitpid(static_cast<pid_t>(pid_), &status, 0) < 0 && errno == EINTR) {
     }
   }
-  for (std::intptr_t fd : {go_, failed_})
-    if (fd >= 0) ::close(static_cast<int>(fd));
+  for (const int fd : {native_->go, native_->failed})
+    if (fd >= 0) ::close(fd);
 }
 
 int paused_child::run(std::error_code& start_error) {
@@ -132,9 +138,9 @@ int paused_child::run(std::error_code& start_error) {
   child_pid = static_cast<sig_atomic_t>(pid_);
   forward_signals();
   const char go = 1;
-  (void)!::write(static_cast<int>(go_), &go, 1);  // a child killed meanwhile is reaped below
+  (void)!::write(native_->go, &go, 1);  // a child killed meanwhile is reaped below
   int exec_error = 0;
-  const bool exec_failed = retry_read(static_cast<int>(failed_), &exec_error, sizeof exec_error) ==
+  const bool exec_failed = retry_read(native_->failed, &exec_error, sizeof exec_error) ==
                            static_cast<int>(sizeof exec_error);
 
   int status = 0;

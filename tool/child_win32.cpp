@@ -47,7 +47,14 @@ HANDLE kill_on_close_job() {
 
 }  // namespace
 
-paused_child::paused_child(const std::vector<std::string>& command, std::error_code& start_error) {
+struct paused_child::native_handles {
+  HANDLE process = nullptr;
+  HANDLE thread = nullptr;  // suspended until run()
+  HANDLE job = nullptr;     // kill-on-close
+};
+
+paused_child::paused_child(const std::vector<std::string>& command, std::error_code& start_error)
+    : native_(std::make_unique<native_handles>()) {
   std::wstring line;
   for (const std::string& arg : command) {
     if (!line.empty()) line.push_back(L' ');
@@ -63,22 +70,22 @@ paused_child::paused_child(const std::vector<std::string>& command, std::error_c
     start_error = {static_cast<int>(::GetLastError()), std::system_category()};
     return;
   }
-  process_ = process.hProcess;
-  thread_ = process.hThread;
+  native_->process = process.hProcess;
+  native_->thread = process.hThread;
   pid_ = process.dwProcessId;
-  job_ = kill_on_close_job();
-  if (job_ != nullptr && !::AssignProcessToJobObject(job_, process.hProcess)) {
-    ::CloseHandle(job_);
-    job_ = nullptr;
+  native_->job = kill_on_close_job();
+  if (native_->job != nullptr && !::AssignProcessToJobObject(native_->job, process.hProcess)) {
+    ::CloseHandle(native_->job);
+    native_->job = nullptr;
   }
 }
 
 paused_child::~paused_child() {
-  if (process_ != nullptr && !ran_) {
-    ::TerminateProcess(process_, 127);
-    ::WaitForSingleObject(process_, INFINITE);
+  if (native_->process != nullptr && !ran_) {
+    ::TerminateProcess(native_->process, 127);
+    ::WaitForSingleObject(native_->process, INFINITE);
   }
-  for (void* handle : {process_, thread_, job_})
+  for (const HANDLE handle : {native_->process, native_->thread, native_->job})
     if (handle != nullptr) ::CloseHandle(handle);
 }
 
@@ -87,14 +94,14 @@ int paused_child::run(std::error_code& start_error) {
   // Ctrl-C and Ctrl-Break reach every process of the console, the child
   // included; the tool ignores them and lets the child decide.
   ::SetConsoleCtrlHandler(nullptr, TRUE);
-  if (::ResumeThread(thread_) == static_cast<DWORD>(-1)) {
+  if (::ResumeThread(native_->thread) == static_cast<DWORD>(-1)) {
     start_error = {static_cast<int>(::GetLastError()), std::system_category()};
-    ::TerminateProcess(process_, 127);
+    ::TerminateProcess(native_->process, 127);
     return 0;
   }
-  ::WaitForSingleObject(process_, INFINITE);
+  ::WaitForSingleObject(native_->process, INFINITE);
   DWORD code = 0;
-  ::GetExitCodeProcess(process_, &code);
+  ::GetExitCodeProcess(native_->process, &code);
   return static_cast<int>(code);
 }
 
