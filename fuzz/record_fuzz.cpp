@@ -75,7 +75,7 @@ void check_undescribed(const holder_record& record) {
   FUZZ_REQUIRE(record.holder.host.empty() && record.holder.machine_id.empty());
   FUZZ_REQUIRE(record.holder.boot_id.empty() && record.holder.pid_namespace.empty());
   FUZZ_REQUIRE(!record.advisory && !record.detached && !record.heartbeat);
-  FUZZ_REQUIRE(record.acquired_at.empty());
+  FUZZ_REQUIRE(record.acquired_at.empty() && record.description.empty());
 }
 
 void check_parsed(const holder_record& record, std::string_view bytes, bool truncated) {
@@ -94,6 +94,11 @@ void check_parsed(const holder_record& record, std::string_view bytes, bool trun
     FUZZ_REQUIRE(*record.heartbeat >= uuid_filelock::min_heartbeat_stale_after);
     FUZZ_REQUIRE(*record.heartbeat < std::chrono::hours(24 * 365));
   }
+  // A description, forged or not, is one capped line without control
+  // characters.
+  FUZZ_REQUIRE(record.description.size() <= uuid_filelock::detail::max_description_bytes);
+  for (const char c : record.description)
+    FUZZ_REQUIRE(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f);
 }
 
 // A record written from what was read reads back the same: every number and
@@ -105,6 +110,7 @@ void written_and_read(const holder_record& record,
   flags.advisory = record.advisory;
   flags.detached = record.detached;
   flags.heartbeat = record.heartbeat;
+  flags.description = record.description;
   const std::string text =
       uuid_filelock::detail::format_record(record.uuid, holder, flags, acquired_at);
   const holder_record again = parse_record(text, false);
@@ -115,6 +121,7 @@ void written_and_read(const holder_record& record,
   FUZZ_REQUIRE(again.advisory == record.advisory);
   FUZZ_REQUIRE(again.detached == record.detached);
   FUZZ_REQUIRE(again.heartbeat == record.heartbeat);
+  FUZZ_REQUIRE(again.description == record.description);
   FUZZ_REQUIRE(again.holder.host == as_written(holder.host));
   FUZZ_REQUIRE(again.holder.machine_id == as_written(holder.machine_id));
   FUZZ_REQUIRE(again.holder.boot_id == as_written(holder.boot_id));

@@ -14,11 +14,13 @@ set -euo pipefail
 # leg also builds the fuzzers: libFuzzer (-fsanitize=fuzzer) ships in
 # libclang-rt-14-dev, which clang 14 only recommends.
 # The liveness tests (tests/liveness) hold the lock path with util-linux
-# flock(1) and Python filelock (python3-filelock) as other lockers.
+# flock(1) and Python filelock (python3-filelock) as other lockers. The
+# completion tests (completions/) complete in bash with and without
+# bash-completion loaded, and in an interactive zsh.
 build=(cmake ninja-build g++ libboost-dev libcli11-dev nlohmann-json3-dev)
 tests=(clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev googletest
   g++-mingw-w64-x86-64-posix wine wine64 sshfs openssh-server openssh-client fuse3 rclone util-linux
-  python3 python3-filelock)
+  python3 python3-filelock bash-completion zsh)
 if [ "${1:-}" = --demo ]; then
   shift
   packages=("${build[@]}" "$@")

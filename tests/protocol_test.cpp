@@ -63,6 +63,50 @@ class Protocol : public ::testing::Test {
   }
 };
 
+TEST_F(Protocol, LastHolderIsTheOneTheFailedAttemptSaw) {
+  fake_fs().processes[77] = detail::process_state::running;
+  fake_fs().put(path_, this_host_record(77) + "description=nightly backup\ncompanion=78\n");
+  UUIDFileLock lock(path_, fast());
+  EXPECT_EQ(lock.last_holder().state, lock_state::free);
+  EXPECT_FALSE(lock.try_lock());
+  const lock_status& seen = lock.last_holder();
+  EXPECT_EQ(seen.state, lock_state::held);
+  EXPECT_EQ(seen.uuid, kForeignUuid);
+  EXPECT_EQ(seen.pid, 77u);
+  EXPECT_EQ(seen.host, "fakehost");
+  EXPECT_EQ(seen.description, "nightly backup");
+  EXPECT_EQ(seen.companion_pid, 78u);
+  // Kept after the holder has gone (a second look would say "free"), and
+  // cleared by a success.
+  fake_fs().files.erase(path_);
+  EXPECT_EQ(lock.last_holder().pid, 77u);
+  EXPECT_TRUE(lock.try_lock());
+  EXPECT_EQ(lock.last_holder().state, lock_state::free);
+  EXPECT_FALSE(lock.last_holder().pid);
+}
+
+TEST_F(Protocol, RecordDescribesItsHolderByTheProgramsNameUnlessToldOtherwise) {
+  UUIDFileLock unnamed(path_, fast());
+  unnamed.acquire();
+  EXPECT_NE(fake_fs().files[path_].bytes.find("\ndescription=fakeprog\n"), std::string::npos);
+  unnamed.release();
+  options described = fast();
+  described.description = "updater";
+  UUIDFileLock named(path_, described);
+  named.acquire();
+  EXPECT_NE(fake_fs().files[path_].bytes.find("\ndescription=updater\n"), std::string::npos);
+}
+
+TEST_F(Protocol, ALockForACompanionThatIsGoneIsRefused) {
+  options for_gone = fast();
+  for_gone.companion_pid = 5555;  // not among fake_fs().processes: gone
+  UUIDFileLock lock(path_, for_gone);
+  std::error_code ec;
+  EXPECT_FALSE(lock.try_lock(ec));
+  EXPECT_EQ(ec, std::errc::no_such_process);
+  EXPECT_TRUE(fake_fs().files.empty());
+}
+
 TEST_F(Protocol, UncontendedAcquirePublishesOnceVerifiesOnceAndReleaseRemoves) {
   UUIDFileLock lock(path_, fast());
   ASSERT_TRUE(lock.try_lock());

@@ -13,8 +13,8 @@ using kind = holder_record::kind;
 
 constexpr const char* kUuid = "0b8e4f6a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
 
-const process_identity kHolder{1234,          987654,     "build-host",
-                               "machine-abc", "boot-xyz", "pid:[4026531836]"};
+const process_identity kHolder{
+    1234, 987654, "build-host", "machine-abc", "boot-xyz", "pid:[4026531836]", "build-tool"};
 
 record_flags flags(bool advisory) {
   record_flags f;
@@ -61,6 +61,29 @@ TEST(Record, HostnameCannotForgeExtraLines) {
   const std::string record = format_record(kUuid, evil, kPlain, {});
   EXPECT_NE(record.find("host=evil?pid=1\n"), std::string::npos);
   EXPECT_EQ(parse_record(record, false).holder.pid, 1234u);
+}
+
+TEST(Record, DescriptionIsOneCappedPrintableLineWrittenAndRead) {
+  record_flags described = kPlain;
+  described.description = "nightly backup";
+  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, described, {}), false).description,
+            "nightly backup");
+  // No line of its own can be forged, and no control character printed.
+  described.description = "evil\npid=1\x1b[2J";
+  const std::string record = format_record(kUuid, kHolder, described, {});
+  EXPECT_NE(record.find("\ndescription=evil?pid=1?[2J\n"), std::string::npos) << record;
+  EXPECT_EQ(parse_record(record, false).holder.pid, 1234u);
+  // Capped, but never within a UTF-8 character: 127 ASCII bytes and a
+  // two-byte "ü" would end at byte 129.
+  described.description = std::string(127, 'a') + "\xc3\xbc";
+  EXPECT_EQ(record_description(described.description), std::string(127, 'a'));
+  EXPECT_EQ(record_description(std::string(500, 'b')).size(), max_description_bytes);
+  // A forged record's description is held to the same rules when read.
+  const std::string forged = std::string(kUuid) +
+                             "\nformat=uuid-filelock/1\ndescription=" + std::string(300, 'c') +
+                             "\x07\n";
+  EXPECT_EQ(parse_record(forged, false).description, std::string(128, 'c'));
+  EXPECT_EQ(parse_record(format_record(kUuid, kHolder, kPlain, {}), false).description, "");
 }
 
 TEST(Record, ParsesWhatItFormats) {

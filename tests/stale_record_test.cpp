@@ -227,6 +227,42 @@ TEST_P(StaleRecord, AnotherPidNamespaceIsRespectedUnlessItsHeartbeatStopped) {
   EXPECT_TRUE(taken_over_after_watching());
 }
 
+// A detached lock with an owner (acquire --owner-pid): its holder, the tool,
+// has exited by design; the owner's life decides, not the record's age.
+std::string owned_detached_record(std::uint64_t owner, std::uint64_t owner_start,
+                                  const RecordFields& tool) {
+  return record_text(tool) + "detached=1\ncompanion=" + std::to_string(owner) +
+         "\ncompanion_start=" + std::to_string(owner_start) + "\n";
+}
+
+TEST_P(StaleRecord, DetachedLockIsHeldWhileItsOwnerRunsAndStaleOnceItIsGone) {
+  ChildProcess owner = sleeper("60");
+  const std::uint64_t start = process_start_time(owner.pid());
+  ASSERT_NE(start, 0u);
+  const std::string record = owned_detached_record(owner.pid(), start, here(dead_pid(), 1));
+  write(record, 3600s);
+  options with_limit = opts();
+  with_limit.stale_after = 3600s;  // the owner's life wins over the age
+  EXPECT_FALSE(taken_over(with_limit));
+  EXPECT_EQ(read_file(lock_), record);
+  owner.terminate();
+  owner.wait();
+  EXPECT_TRUE(taken_over());  // at once, without stale_after
+}
+
+TEST_P(StaleRecord, DetachedLockOfAnOwnerOfAnEarlierBootIsTakenOver) {
+  if (detail::current_process().machine_id.empty()) GTEST_SKIP() << kNoMachineId;
+  RecordFields tool = here(dead_pid(), 1);
+  tool.boot = "11111111-1111-1111-1111-111111111111";
+  write(owned_detached_record(1, 1, tool));
+  EXPECT_TRUE(taken_over());
+}
+
+TEST_P(StaleRecord, DetachedLockWithoutAnOwnerOutlivesItsProcess) {
+  write(record_text(here(dead_pid(), 1)) + "detached=1\n", 3600s);
+  EXPECT_FALSE(taken_over());
+}
+
 TEST_P(StaleRecord, UuidOnlyRecordIsRespectedUntilStaleAfter) {
   write(std::string(kUuid) + "\n", 3600s);
   EXPECT_FALSE(taken_over());

@@ -9,6 +9,11 @@
 
 namespace uuid_filelock::tool {
 
+// The command that runs `text` through the system's shell: /bin/sh -c on
+// POSIX (flock's -c); empty on Windows, whose cmd.exe reads its command line
+// by rules of its own that no argument quoting can satisfy.
+std::vector<std::string> shell_command(const std::string& text);
+
 // `command` (searched on PATH) as a process that exists before it runs, so
 // that the lock can be taken naming it (options::companion_pid); then run()
 // lets it go. What a killed tool means for it:

@@ -82,6 +82,8 @@ int retry_read(int fd, void* buf, std::size_t size) {
 
 }  // namespace
 
+std::vector<std::string> shell_command(const std::string& text) { return {"/bin/sh", "-c", text}; }
+
 struct paused_child::native_handles {
   int go = -1;      // the pipe end that lets the child exec
   int failed = -1;  // where the child reports a failed exec

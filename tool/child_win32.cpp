@@ -47,6 +47,8 @@ HANDLE kill_on_close_job() {
 
 }  // namespace
 
+std::vector<std::string> shell_command(const std::string&) { return {}; }
+
 struct paused_child::native_handles {
   HANDLE process = nullptr;
   HANDLE thread = nullptr;  // suspended until run()

@@ -4,13 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "interface.hpp"
 #include "settings.hpp"
 
 namespace uuid_filelock::tool {
 
-int run_command(const settings& s, const std::vector<std::string>& command);
+int run_command(const arguments& args);
 int status_command(const settings& s, bool json);
-int acquire_command(const settings& s);
+int acquire_command(const arguments& args);
 int release_command(const settings& s, const std::string& token);
 int break_command(const settings& s, bool force);
 

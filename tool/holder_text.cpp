@@ -15,6 +15,12 @@ std::string describe_holder(const lock_status& status) {
   std::string text = status.state == lock_state::held ? "held" : "stale, left";
   if (status.detached) text += " (detached)";
   if (status.pid) text += " by pid " + std::to_string(*status.pid);
+  // A detached lock's companion is its owner; a held one's runs with the
+  // holder (the tool's COMMAND).
+  if (status.companion_pid)
+    text += (status.detached ? " for owner pid " : " with pid ") +
+            std::to_string(*status.companion_pid);
+  if (!status.description.empty()) text += " (" + printable(status.description) + ")";
   if (!status.host.empty()) text += " on host " + printable(status.host);
   if (!status.pid && status.host.empty()) text += " by an unknown holder";
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(status.age).count();

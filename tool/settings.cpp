@@ -23,6 +23,7 @@ options lock_options(const settings& s) {
   if (s.verify_delay_seconds) opts.verify_delay = seconds_to_duration(*s.verify_delay_seconds);
   opts.heartbeat = s.heartbeat;
   opts.filesystem = s.filesystem;
+  opts.description = s.description;
   return opts;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 
+#include "exit_codes.hpp"
 #include "uuid_filelock/options.hpp"
 
 namespace uuid_filelock::tool {
@@ -24,6 +25,11 @@ struct settings {
   filesystem_kind filesystem = filesystem_kind::automatic;
   bool advisory = true;
   verbosity level = verbosity::normal;
+  std::string description;  // "": the library's default, the program's name
+  // The exit statuses for "not acquired" (flock's -E) and for a failure of
+  // the lock itself, which scripts may move out of COMMAND's range.
+  int conflict_exit_code = kTimeout;
+  int error_exit_code = kLockError;
 };
 
 std::chrono::nanoseconds seconds_to_duration(double seconds);

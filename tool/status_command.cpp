@@ -10,6 +10,10 @@
 namespace uuid_filelock::tool {
 namespace {
 
+// The version of the JSON object's keys and types (documented in the man
+// page): raised when a key changes meaning or type, not when one is added.
+constexpr int kJsonSchema = 1;
+
 const char* state_name(lock_state state) {
   switch (state) {
     case lock_state::free:
@@ -29,6 +33,7 @@ nlohmann::json as_json(const settings& s, const lock_status& status) {
     return text.empty() ? nlohmann::json() : nlohmann::json(text);
   };
   nlohmann::json out;
+  out["schema"] = kJsonSchema;
   out["state"] = state_name(status.state);
   out["path"] = std::filesystem::absolute(s.lock_file).string();
   out["uuid"] = text_or_null(status.uuid);
@@ -39,6 +44,9 @@ nlohmann::json as_json(const settings& s, const lock_status& status) {
                            ? nlohmann::json()
                            : nlohmann::json(std::chrono::duration<double>(status.age).count());
   out["detached"] = status.detached;
+  out["owner_pid"] =
+      status.companion_pid ? nlohmann::json(*status.companion_pid) : nlohmann::json();
+  out["description"] = text_or_null(status.description);
   return out;
 }
 

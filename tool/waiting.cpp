@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "exit_codes.hpp"
 #include "holder_text.hpp"
 #include "printable.hpp"
 #include "terminal.hpp"
-#include "uuid_filelock/inspect.hpp"
 
 namespace uuid_filelock::tool {
 namespace {
@@ -29,10 +27,8 @@ bool wait_showing_status(UUIDFileLock& lock, const settings& s, steady::time_poi
     const steady::duration left = deadline - steady::now();
     if (lock.try_lock_for(std::min<steady::duration>(left, 1s), ec) || ec) break;
     if (steady::now() >= deadline) break;
-    std::error_code ignored;
-    const lock_status status = inspect_lock(lock.path(), lock.lock_options(), ignored);
     std::cerr << kClearLine << "waiting for " << printable_path(s.lock_file) << " - "
-              << describe_holder(status) << std::flush;
+              << describe_holder(lock.last_holder()) << std::flush;
     shown = true;
   }
   if (shown) std::cerr << kClearLine << std::flush;
@@ -41,7 +37,7 @@ bool wait_showing_status(UUIDFileLock& lock, const settings& s, steady::time_poi
 
 }  // namespace
 
-int acquire_for_tool(UUIDFileLock& lock, const settings& s) {
+acquisition acquire_for_tool(UUIDFileLock& lock, const settings& s) {
   std::error_code ec;
   bool acquired = false;
   if (s.timeout_seconds && *s.timeout_seconds == 0) {
@@ -57,21 +53,27 @@ int acquire_for_tool(UUIDFileLock& lock, const settings& s) {
     lock.acquire(ec);
     acquired = !ec;
   }
+  if (ec == std::errc::no_such_process) {
+    std::cerr << "uuid-filelock: the owner given for " << printable_path(s.lock_file) << ", pid "
+              << lock.lock_options().companion_pid << ", does not exist\n";
+    return acquisition::failed;
+  }
   if (ec) {
     report_error(s.lock_file, ec);
-    return kLockError;
+    return acquisition::failed;
   }
   if (acquired) {
     if (s.level == verbosity::verbose)
       std::cerr << "uuid-filelock: acquired " << printable_path(s.lock_file) << " (" << lock.token()
                 << ")\n";
-    return kOk;
+    return acquisition::acquired;
   }
-  std::error_code ignored;
-  const lock_status holder = inspect_lock(lock.path(), lock.lock_options(), ignored);
-  std::cerr << "uuid-filelock: timed out waiting for " << printable_path(s.lock_file) << ": "
-            << describe_holder(holder) << "\n";
-  return kTimeout;
+  // The holder the last attempt saw: a second look could find the lock
+  // free, or taken by the next holder, and report a reason that never was.
+  const bool one_attempt = s.timeout_seconds && *s.timeout_seconds == 0;
+  std::cerr << "uuid-filelock: " << (one_attempt ? "could not acquire " : "timed out waiting for ")
+            << printable_path(s.lock_file) << ": " << describe_holder(lock.last_holder()) << "\n";
+  return acquisition::not_acquired;
 }
 
 }  // namespace uuid_filelock::tool

@@ -2,15 +2,17 @@
 // status line on a terminal, and the one-line holder report on timeout.
 #pragma once
 
-#include <system_error>
-
 #include "settings.hpp"
 #include "uuid_filelock/uuid_filelock.hpp"
 
 namespace uuid_filelock::tool {
 
-// kOk when acquired; kTimeout (after printing who holds it) or kLockError
-// (after printing the error) otherwise.
-int acquire_for_tool(UUIDFileLock& lock, const settings& s);
+enum class acquisition {
+  acquired,
+  not_acquired,  // held by another in time; who it was is printed
+  failed,        // the lock itself failed; the error is printed
+};
+
+acquisition acquire_for_tool(UUIDFileLock& lock, const settings& s);
 
 }  // namespace uuid_filelock::tool

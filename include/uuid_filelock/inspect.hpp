@@ -28,6 +28,10 @@ struct lock_status {
   std::string acquired_at;         // RFC 3339 as recorded; "" if not recorded
   std::chrono::nanoseconds age{};  // since the lock file was last written
   bool detached = false;           // meant to outlive its process
+  // The process that holds the lock with its holder (options::companion_pid:
+  // the tool's COMMAND), or that owns a detached lock (`acquire --owner-pid`).
+  std::optional<std::uint64_t> companion_pid;
+  std::string description;  // options::description, as recorded; "" if none
 };
 
 // What the lock at `lock_file` looks like right now, judged with `opts`

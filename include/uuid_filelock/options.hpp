@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace uuid_filelock {
 
@@ -108,7 +110,18 @@ struct options {
   // while it runs, even after this process has died (killed by SIGKILL or
   // the OOM killer); it is recoverable as soon as both are gone. Its own
   // children do not keep the lock. 0: none.
+  //
+  // With `detached`, it is the lock's owner instead: the detached lock is
+  // held while that process runs and is recoverable as soon as it has exited
+  // (the tool's `acquire --owner-pid`, for a lock owned by a shell script).
+  // It must exist when the lock is taken (else std::errc::no_such_process).
   std::uint64_t companion_pid = 0;
+
+  // What the holder is, shown to people by `status` and the tool's waiting
+  // and timeout lines ("held by pid 1234 (nightly backup) on host build7").
+  // Stored as one line of printable text of at most 128 bytes. Empty: the
+  // program's file name, as QLockFile records the application's name.
+  std::string description;
 };
 
 }  // namespace uuid_filelock

@@ -13,6 +13,7 @@
 #include "uuid_filelock/detail/file_handle.hpp"
 #include "uuid_filelock/detail/file_identity.hpp"
 #include "uuid_filelock/errc.hpp"
+#include "uuid_filelock/inspect.hpp"
 #include "uuid_filelock/options.hpp"
 
 namespace uuid_filelock {
@@ -104,6 +105,14 @@ class UUIDFileLock {
   // not redirect release() to another file.
   const std::filesystem::path& path() const noexcept { return path_; }
   const options& lock_options() const noexcept { return options_; }
+  // Who held the lock when the last acquisition attempt (try_lock,
+  // try_lock_for, acquire with a timeout) last looked at it, judged as
+  // inspect_lock() judges: for saying why an attempt failed without a second
+  // look, which could see a later holder or none. lock_state::free after a
+  // success, and when the path was never seen taken. On a network
+  // filesystem its age may be by this machine's clock (the judging itself
+  // never is).
+  const lock_status& last_holder() const noexcept { return last_holder_; }
 
  private:
   template <class Rep, class Period>
@@ -143,6 +152,7 @@ class UUIDFileLock {
   // How long another holder's overdue heartbeat has been seen unchanged;
   // kept across calls, so that polling with try_lock() recovers it too.
   std::unique_ptr<detail::heartbeat_watch> overdue_watch_;
+  lock_status last_holder_;
 };
 
 }  // namespace uuid_filelock

@@ -12,6 +12,7 @@
 #include "heartbeat.hpp"
 #include "heartbeat_watch.hpp"
 #include "holder_registry.hpp"
+#include "holder_status.hpp"
 #include "liveness.hpp"
 #include "lock_path.hpp"
 #include "read_back.hpp"
@@ -93,14 +94,23 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   // file shares them: on local filesystems, not on NFS, SMB or FUSE.
   detail::publish_settings settings = settings_of(options_, options_.advisory && local, local);
 
-  candidate next;
-  steady::time_point prepared_at;
+  last_holder_ = {};
   const detail::process_ref companion{options_.companion_pid,
                                       detail::start_time_of(options_.companion_pid)};
+  // A lock held for a process that is already gone would be stale at once.
+  if (companion.pid != 0 &&
+      detail::process_status(companion.pid, companion.start_time) == detail::process_state::gone) {
+    ec = std::make_error_code(std::errc::no_such_process);
+    return false;
+  }
+
+  candidate next;
+  steady::time_point prepared_at;
   const auto flags = [&](bool advisory) {
     detail::record_flags f;
     f.advisory = advisory;
     f.companion = companion;
+    f.description = options_.description.empty() ? self.program : options_.description;
     f.detached = options_.detached;
     if (options_.heartbeat)
       f.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.stale_after);
@@ -208,6 +218,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
         held_handle_ = std::move(next.prepared.file);
         owner_pid_ = self.pid;
         local_filesystem_ = local;
+        last_holder_ = {};
         detail::register_holder(held_file_, owner_pid_);
         if (options_.heartbeat) {
           // The first beat at once, and it must work: the published file
@@ -262,9 +273,24 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       return false;
     }
 
-    // The record's age by the filesystem's clock.
+    // The record's age by the filesystem's clock, read at most once per look
+    // (on a network filesystem it costs a round trip).
+    std::optional<std::chrono::nanoseconds> seen_age;
     const auto age = [&] {
-      return detail::age_by_filesystem_clock(holder.modified, filesystem_now());
+      if (!seen_age) seen_age = detail::age_by_filesystem_clock(holder.modified, filesystem_now());
+      return *seen_age;
+    };
+    // Who held the lock at this look, for last_holder() if the attempt fails.
+    // Its age costs nothing more: the one the judging measured, else (where
+    // the server's clock would cost a round trip per poll) by our clock.
+    const auto note_holder = [&](detail::liveness verdict) {
+      const std::chrono::nanoseconds shown_age =
+          local ? age()
+                : seen_age.value_or(
+                      detail::age_of(holder.modified, std::chrono::system_clock::now()));
+      last_holder_ = detail::holder_status(
+          record, verdict == detail::liveness::stale ? lock_state::stale : lock_state::held,
+          shown_age);
     };
     const detail::staleness_rules rules{options_.stale_after, options_.unreadable_grace,
                                         settings.advisory};
@@ -279,7 +305,10 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       const std::chrono::nanoseconds longest =
           std::min(kLongestProbePause, options_.retry_interval);
       bool waited = false;
-      if (state == detail::advisory_state::held) before_waiting();
+      if (state == detail::advisory_state::held) {
+        note_holder(detail::liveness::live);
+        before_waiting();
+      }
       while (!ec && state == detail::advisory_state::held) {
         if (steady::now() >= deadline) return false;
         waited = true;
@@ -349,6 +378,7 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
       if (ec) return false;
     }
 
+    note_holder(verdict);
     if (verdict == detail::liveness::stale) {
       // Many contenders may see the same dead holder at once; the break is
       // arbitrated so that the file is removed once, and the path then goes

@@ -242,6 +242,7 @@ struct process_identity {
   std::string machine_id;        // /etc/machine-id or equivalent; "" if unknown
   std::string boot_id;           // changes with every boot of this machine
   std::string pid_namespace;     // pids are only comparable within one
+  std::string program;           // the program's file name: the default description
 };
 
 // The calling process, looked up once per thread (and again after fork()).

@@ -11,6 +11,7 @@
 #include "backend.hpp"
 #include "break_stale_lock.hpp"
 #include "filesystem_rules.hpp"
+#include "holder_status.hpp"
 #include "liveness.hpp"
 #include "lock_path.hpp"
 #include "record.hpp"
@@ -151,27 +152,17 @@ lock_status inspect_lock(const std::filesystem::path& lock_file, const options& 
   return detail::reporting_errors(
       ec,
       [&] {
-        lock_status status;
         std::filesystem::path path;
         detail::lock_file_snapshot snapshot = read_for_inspection(lock_file, path, true, ec);
-        if (ec || !snapshot.exists) return status;
+        if (ec || !snapshot.exists) return lock_status{};
         const detail::holder_record record =
             detail::parse_record(snapshot.bytes, snapshot.truncated);
-        status.uuid = record.uuid;
-        if (record.type == detail::holder_record::kind::full) {
-          status.pid = record.holder.pid;
-          status.host = record.holder.host;
-          status.acquired_at = record.acquired_at;
-          status.detached = record.detached;
-        }
         const bool local = detail::lock_directory_is_local(opts, path);
         lazy_age age(path, snapshot, local);
-        status.age = age();
         const lock_state state = judge(path, snapshot, record, opts, age, local, ec);
         // Released while we looked: nothing of the old holder is reported.
         if (state == lock_state::free || ec) return lock_status{};
-        status.state = state;
-        return status;
+        return detail::holder_status(record, state, age());
       },
       lock_status{});
 }

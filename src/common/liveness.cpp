@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace uuid_filelock::detail {
 namespace {
@@ -28,6 +29,35 @@ process_state companion_state(const holder_record& record, const process_identit
       holder.pid_namespace != self.pid_namespace)
     return process_state::unknown;
   return process_status(record.companion.pid, record.companion.start_time);
+}
+
+// What the OS's word on a process proves: nothing where it cannot see it.
+std::optional<liveness> verdict_on(process_state state) {
+  switch (state) {
+    case process_state::running:
+      return liveness::live;
+    case process_state::gone:
+      return liveness::stale;
+    case process_state::unknown:
+      break;
+  }
+  return std::nullopt;
+}
+
+// A detached lock: its holder exited by design. One with an owner (the
+// tool's `acquire --owner-pid`) lives while the owner runs, and not past a
+// reboot; one without may span a reboot (an installer's), and only its age
+// can retire it.
+liveness judge_detached(const holder_record& record,
+                        const std::function<std::chrono::nanoseconds()>& age,
+                        const process_identity& self, const staleness_rules& rules) {
+  if (record.companion.pid != 0) {
+    if (const std::optional<liveness> known = verdict_on(companion_state(record, self)))
+      return *known;
+    if (same_machine(record.holder, self) && record.holder.boot_id != self.boot_id)
+      return liveness::stale;
+  }
+  return older_than(age(), rules.stale_after) ? liveness::stale : liveness::live;
 }
 
 // A holder nobody can see: another host, a pid namespace of its own, or a
@@ -80,10 +110,7 @@ liveness judge_holder(const holder_record& record,
     case holder_record::kind::full:
       break;
   }
-  // Its process exits by design, and a reboot may be part of the job (an
-  // installer): only the age can retire it.
-  if (record.detached)
-    return older_than(age(), rules.stale_after) ? liveness::stale : liveness::live;
+  if (record.detached) return judge_detached(record, age, self, rules);
   const process_identity& holder = record.holder;
   const bool same_kernel = !holder.boot_id.empty() && holder.boot_id == self.boot_id;
   if (same_kernel) {
@@ -124,14 +151,8 @@ std::chrono::nanoseconds heartbeat_limit(const holder_record& record,
 liveness judge_released_holder(const holder_record& record,
                                const std::function<std::chrono::nanoseconds()>& age,
                                const process_identity& self, const staleness_rules& rules) {
-  switch (companion_state(record, self)) {
-    case process_state::gone:
-      return liveness::stale;
-    case process_state::running:
-      return liveness::live;
-    case process_state::unknown:
-      break;
-  }
+  if (const std::optional<liveness> known = verdict_on(companion_state(record, self)))
+    return *known;
   return judge_by_heartbeat(record, age, rules);
 }
 

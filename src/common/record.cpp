@@ -54,6 +54,8 @@ std::string one_line(std::string_view value) {
   return out;
 }
 
+bool continues_a_character(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) == 0x80; }
+
 std::string_view trimmed(std::string_view line) {
   while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) {
     line.remove_suffix(1);
@@ -89,6 +91,16 @@ std::string_view next_line(std::string_view& rest) {
 
 }  // namespace
 
+std::string record_description(std::string_view text) {
+  std::size_t length = std::min(text.size(), max_description_bytes);
+  // Cut before the character the cap falls in, not through it.
+  if (length < text.size()) {
+    while (length > 0 && continues_a_character(text[length])) --length;
+  }
+  const std::string line = one_line(text.substr(0, length));
+  return std::string(trimmed(line));
+}
+
 std::string format_record(std::string_view token, const process_identity& holder,
                           const record_flags& flags,
                           std::chrono::system_clock::time_point acquired_at) {
@@ -117,6 +129,8 @@ std::string format_record(std::string_view token, const process_identity& holder
           .append(std::to_string(flags.companion.start_time))
           .append("\n");
   }
+  const std::string description = record_description(flags.description);
+  if (!description.empty()) record.append("description=").append(description).append("\n");
   return record;
 }
 
@@ -174,6 +188,8 @@ holder_record parse_record(std::string_view bytes, bool truncated) {
       record.companion.pid = number(value);
     } else if (key == "companion_start") {
       record.companion.start_time = number(value);
+    } else if (key == "description") {
+      record.description = record_description(value);
     } else if (key == "acquired_at") {
       record.acquired_at.assign(value);
     }

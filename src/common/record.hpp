@@ -27,10 +27,20 @@ struct record_flags {
   // A process that holds the lock with the holder (the tool's COMMAND): the
   // lock lives while either runs. pid 0: none.
   process_ref companion;
+  // What the holder is, for people reading `status` ("myapp updater").
+  std::string description;
 };
 
-// The detached, heartbeat and companion lines are written only when set, so other
-// records stay as they were.
+// Longest description a record keeps, in bytes.
+inline constexpr std::size_t max_description_bytes = 128;
+
+// A description as records carry it: one line of printable text, at most
+// max_description_bytes, never cut within a UTF-8 character. Applied when
+// writing and again when reading, since any record may be forged.
+std::string record_description(std::string_view text);
+
+// The detached, heartbeat, companion and description lines are written only
+// when set, so other records stay as they were.
 std::string format_record(std::string_view token, const process_identity& holder,
                           const record_flags& flags,
                           std::chrono::system_clock::time_point acquired_at);
@@ -49,6 +59,7 @@ struct holder_record {
   bool detached = false;  // the lock outlives its process by design
   std::optional<std::chrono::milliseconds> heartbeat;  // see record_flags
   process_ref companion;                               // see record_flags
+  std::string description;                             // see record_flags; "" if absent
   std::string acquired_at;                             // RFC 3339, as written; "" if absent
 };
 

@@ -50,7 +50,8 @@ UUIDFileLock::UUIDFileLock(UUIDFileLock&& other) noexcept
       owner_pid_(other.owner_pid_),
       local_filesystem_(other.local_filesystem_),
       heartbeat_(std::move(other.heartbeat_)),
-      overdue_watch_(std::move(other.overdue_watch_)) {}
+      overdue_watch_(std::move(other.overdue_watch_)),
+      last_holder_(std::move(other.last_holder_)) {}
 
 UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
   if (this != &other) {
@@ -65,6 +66,7 @@ UUIDFileLock& UUIDFileLock::operator=(UUIDFileLock&& other) noexcept {
     local_filesystem_ = other.local_filesystem_;
     heartbeat_ = std::move(other.heartbeat_);
     overdue_watch_ = std::move(other.overdue_watch_);
+    last_holder_ = std::move(other.last_holder_);
   }
   return *this;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <string>
 
 #include "../common/backend.hpp"
@@ -35,6 +36,17 @@ std::optional<std::string> optional_id(const char* path) noexcept {
   return std::nullopt;
 }
 
+// The program's file name, as it was started (argv[0] without its
+// directory), which unlike /proc/self/comm is not cut at 15 bytes.
+std::string program_name() {
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
+  const char* name = ::getprogname();
+#else
+  const char* name = program_invocation_short_name;
+#endif
+  return name != nullptr ? name : "";
+}
+
 // Looks the calling process up; false if any lookup failed for a reason that
 // may pass (EMFILE, ENOMEM), so that the result is used once, not cached.
 bool look_up(process_identity& self) noexcept {
@@ -58,6 +70,7 @@ bool look_up(process_identity& self) noexcept {
   char ns[64] = {};
   const ssize_t length = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
   if (length > 0) self.pid_namespace.assign(ns, static_cast<std::size_t>(length));
+  self.program = program_name();
   return complete && length > 0;
 }
 

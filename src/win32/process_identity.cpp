@@ -75,6 +75,14 @@ std::string boot_id() {
   return {};
 }
 
+// The executable's file name without its directory and extension.
+std::string program_name() {
+  wchar_t path[MAX_PATH];
+  const DWORD length = ::GetModuleFileNameW(nullptr, path, MAX_PATH);
+  if (length == 0 || length >= MAX_PATH) return {};
+  return to_utf8(std::filesystem::path(std::wstring(path, length)).stem().c_str(), -1).c_str();
+}
+
 std::uint64_t creation_time(HANDLE process) {
   FILETIME created{}, exited{}, kernel{}, user{};
   if (!::GetProcessTimes(process, &created, &exited, &kernel, &user)) return 0;
@@ -98,6 +106,7 @@ const process_identity& current_process() noexcept {
       self.host = host_name();
       self.machine_id = machine_id();
       self.boot_id = boot_id();
+      self.program = program_name();
       cached_complete = self.start_time != 0 && !self.boot_id.empty();
       cached = std::move(self);
     } catch (...) {

@@ -32,7 +32,9 @@ const std::set<std::string>& functions_without_io() {
       // Mathematics.
       "exp", "expl", "ldexpl", "log", "logl", "nextafter", "nextafterl", "pow", "powl",
       // The process itself.
-      "__errno_location", "__tls_get_addr", "abort", "getpid", "sysconf"};
+      "__errno_location", "__tls_get_addr", "abort", "getpid", "sysconf",
+      // The program's name, a variable glibc sets before main().
+      "program_invocation_short_name"};
   return names;
 }
 

@@ -53,7 +53,8 @@ struct FakeFilesystem {
   int reads = 0;
   int removes = 0;
 
-  detail::process_identity self{4242, 77, "fakehost", "fakemachine", "fakeboot", "pid:[1]"};
+  detail::process_identity self{4242,       77,        "fakehost", "fakemachine",
+                                "fakeboot", "pid:[1]", "fakeprog"};
   std::map<std::uint64_t, detail::process_state> processes;  // others: gone unless listed
   // Paths whose file another locking program (flock(1), fcntl) holds a
   // kernel lock on: held_by_other_locker says so.

@@ -24,6 +24,8 @@
 //       exits with CODE at once
 //   lock_worker echo TEXT
 //       prints TEXT and a newline on stdout, "to stderr" on stderr, exits 0
+//   lock_worker args ARG...
+//       prints each ARG on a line of its own on stdout, exits 0
 //   lock_worker raise-term
 //       ends itself with SIGTERM
 //   lock_worker pidfile FILE SECONDS
@@ -212,6 +214,10 @@ int main(int argc, char** argv) {
     if (mode == "echo" && argc == 3) {
       std::cout << argv[2] << std::endl;
       std::cerr << "to stderr" << std::endl;
+      return 0;
+    }
+    if (mode == "args") {
+      for (int i = 2; i < argc; ++i) std::cout << argv[i] << "\n";
       return 0;
     }
     if (mode == "raise-term" && argc == 2) {
