@@ -95,8 +95,11 @@ bool UUIDFileLock::acquire_before(steady::time_point deadline, std::error_code& 
   detail::publish_settings settings = settings_of(options_, options_.advisory && local, local);
 
   last_holder_ = {};
-  const detail::process_ref companion{options_.companion_pid,
-                                      detail::start_time_of(options_.companion_pid)};
+  // Looked up only for a companion: start_time_of(0) would read this
+  // process's own start from /proc on every acquisition.
+  const detail::process_ref companion{
+      options_.companion_pid,
+      options_.companion_pid != 0 ? detail::start_time_of(options_.companion_pid) : 0};
   // A lock held for a process that is already gone would be stale at once.
   if (companion.pid != 0 &&
       detail::process_status(companion.pid, companion.start_time) == detail::process_state::gone) {
