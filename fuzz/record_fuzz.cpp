@@ -40,7 +40,7 @@ std::string lower_cased(std::string_view s) {
   return out;
 }
 
-// What the README promises of a value written into a record: control
+// What docs/protocol.md promises of a value written into a record: control
 // characters replaced, so that it stays on its line. A line's trailing
 // whitespace is not part of its value.
 std::string as_written(std::string_view value) {

@@ -25,7 +25,7 @@ enum class filesystem_kind {
 };
 
 // verify_delay's automatic value on a network filesystem: above the
-// visibility lag of the mounts measured in README "Network filesystems".
+// visibility lag of the mounts measured in docs/network-filesystems.md.
 inline constexpr std::chrono::milliseconds network_verify_delay{250};
 
 // The smallest stale_after a heartbeat may use.
@@ -41,7 +41,7 @@ struct options {
   // trust our file. Empty: automatic, zero on a local filesystem (creation
   // there is atomic) and network_verify_delay on a network one. It must be at
   // least the mount's visibility lag (how long another client may take to
-  // see a new file); see README "Network filesystems".
+  // see a new file); see docs/network-filesystems.md.
   std::optional<std::chrono::nanoseconds> verify_delay;
 
   // Limit for acquire() and lock(); empty waits forever. Exceeding it throws

@@ -1,5 +1,5 @@
 // uuid-filelock: a lock file that several processes, on one host or on hosts
-// sharing a filesystem, take turns on. See README.md for the protocol.
+// sharing a filesystem, take turns on. See docs/protocol.md for the protocol.
 #pragma once
 
 #include <chrono>

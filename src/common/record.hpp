@@ -1,5 +1,5 @@
 // The lock file's content: a small, versioned text record. Documented in
-// README.md ("Record format"); the first line is the holder's UUID, so the
+// docs/protocol.md ("Record format"); the first line is the holder's UUID, so the
 // original Python check "the file contains our UUID" still reads right.
 #pragma once
 

@@ -188,7 +188,7 @@ options plain_options(const operation& op, const case_setup& setup) {
 }
 
 // Temporaries may outlive a failed step only because waiters sweep those of
-// dead processes (README "Known limitations"): one acquisition that waits,
+// dead processes (README "Known limits"): one acquisition that waits,
 // in a process that has not swept this directory yet, must remove them.
 void check_swept(const operation& op, const case_setup& setup, std::vector<std::string>& problems) {
   const options opts = plain_options(op, setup);

@@ -379,7 +379,7 @@ MACHINE_ID=$(cat /etc/machine-id 2>/dev/null || true)
 PIDNS=$(readlink /proc/self/ns/pid)
 HOST=$(uname -n)
 
-# A version-1 record (README "Record format") of a holder of this host and
+# A version-1 record (docs/protocol.md, "Record format") of a holder of this host and
 # boot that is dead: its pid belongs to no process (and a start time no
 # process has, should the pid be reused), advisory=0 so that only the pid
 # judges it.

@@ -29,7 +29,7 @@ now_ms() { date +%s%3N; }
 # removed fails with EEXIST (a false "two holders" in 4 of 6 runs). No lock
 # can prevent either: there witness and counter live on the served directory
 # itself, exclusive and coherent for every host, so that the test measures
-# the lock alone (README "Network filesystems").
+# the lock alone (docs/network-filesystems.md).
 check_counter() {  # FILE EXPECTED
   local got
   got=$(cat "$1" 2>/dev/null || echo missing)
@@ -39,7 +39,7 @@ check_counter() {  # FILE EXPECTED
 # Nothing but the files a test made itself may be left: no lock, no
 # temporary or marker file. .fuse_hidden* files are libfuse's, not ours (a
 # file removed on a client while another process of that client reads it):
-# counted and reported (README "Network filesystems").
+# counted and reported (docs/network-filesystems.md).
 check_clean() {  # DIR KEEP...
   local dir=$1
   shift
@@ -267,7 +267,7 @@ case "$SCENARIO" in
   killed-waiter) killed_waiter ;;
   cli-serializes) cli_serializes ;;
   rclone-race)
-    # A measurement, not a test (README "Network filesystems").
+    # A measurement, not a test (docs/network-filesystems.md).
     rclone_race "$@"
     ;;
   *)

@@ -140,7 +140,7 @@ testbed_sshfs() {
   local mountpoint=$TESTBED_ROOT/$1 cache_options=""
   case $2 in
     uncached) cache_options=",cache=no,dir_cache=no,entry_timeout=0,attr_timeout=0,negative_timeout=0" ;;
-    # Caching on, with the 1-second timeouts README "Network filesystems"
+    # Caching on, with the 1-second timeouts docs/network-filesystems.md
     # recommends for heartbeats (sshfs's own cache keeps attributes 20 s).
     tuned) cache_options=",dcache_timeout=1,attr_timeout=1,entry_timeout=1" ;;
   esac
