@@ -47,12 +47,14 @@ struct candidate {
 };
 
 detail::publish_settings settings_of(const options& opts, bool advisory, bool local) {
-  return {opts.mode,
-          opts.durability != durability_level::none,
-          opts.durability == durability_level::file_and_directory,
-          advisory && !opts.detached,
-          opts.detached,
-          local};
+  detail::publish_settings settings;
+  settings.mode = opts.mode;
+  settings.sync_file = opts.durability != durability_level::none;
+  settings.sync_directory = opts.durability == durability_level::file_and_directory;
+  settings.advisory = advisory && !opts.detached;
+  settings.persistent = opts.detached;
+  settings.local = local;
+  return settings;
 }
 
 void sleep_until_at_most(std::chrono::nanoseconds pause, steady::time_point deadline) {

@@ -14,18 +14,23 @@
 #include <utility>
 #include <vector>
 
+#include "process_identity.hpp"
 #include "uuid_filelock/detail/file_handle.hpp"
 #include "uuid_filelock/detail/file_identity.hpp"
 
 namespace uuid_filelock::detail {
 
+// Set by name: the defaults are a private file (owner read/write) that is
+// neither flushed, nor locked, nor meant to outlive its process, on a
+// network filesystem.
 struct publish_settings {
-  std::filesystem::perms mode;
-  bool sync_file;       // flush the record to storage before publishing it
-  bool sync_directory;  // flush the directory entry after publishing it
-  bool advisory;        // hold an advisory lock on the file from before it is visible
-  bool persistent;      // the file outlives this process (a detached lock)
-  bool local;           // one kernel serves every user of the lock (else: a network filesystem)
+  std::filesystem::perms mode =
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+  bool sync_file = false;       // flush the record to storage before publishing it
+  bool sync_directory = false;  // flush the directory entry after publishing it
+  bool advisory = false;        // hold an advisory lock on the file from before it is visible
+  bool persistent = false;      // the file outlives this process (a detached lock)
+  bool local = false;  // one kernel serves every user of the lock (else: a network filesystem)
 };
 
 class prepared_record;
@@ -221,42 +226,5 @@ void drop_advisory_lock(const file_handle& file) noexcept;
 // read through any descriptor shows what the path names. False on network and
 // FUSE filesystems, whose clients keep their own locks and caches.
 bool is_local_filesystem(const std::filesystem::path& directory) noexcept;
-
-// A process as liveness checks know it: its pid and when it started (OS
-// units; 0 where that could not be read).
-struct process_ref {
-  std::uint64_t pid = 0;
-  std::uint64_t start_time = 0;
-};
-
-// The start time of a process of this machine (and the caller's pid
-// namespace), comparable with process_identity::start_time; 0 where the OS
-// cannot tell it.
-std::uint64_t start_time_of(std::uint64_t pid) noexcept;
-
-// Who is asking, recorded in the lock file for humans and for liveness checks.
-struct process_identity {
-  std::uint64_t pid = 0;
-  std::uint64_t start_time = 0;  // when the process started, in OS-specific units
-  std::string host;              // hostname
-  std::string machine_id;        // /etc/machine-id or equivalent; "" if unknown
-  std::string boot_id;           // changes with every boot of this machine
-  std::string pid_namespace;     // pids are only comparable within one
-  std::string program;           // the program's file name: the default description
-};
-
-// The calling process, looked up once per thread (and again after fork()).
-const process_identity& current_process() noexcept;
-
-// current_process().pid, asked of the OS on every call (owns_lock() does):
-// a child forked without pthread_atfork handlers (_Fork, raw clone) must
-// never take its parent's lock for its own.
-std::uint64_t current_pid() noexcept;
-
-enum class process_state { running, gone, unknown };
-
-// Whether the process `pid` that started at `start_time` still runs on this
-// machine (in the caller's pid namespace). A reused pid is `gone`.
-process_state process_status(std::uint64_t pid, std::uint64_t start_time) noexcept;
 
 }  // namespace uuid_filelock::detail

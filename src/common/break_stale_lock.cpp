@@ -18,7 +18,8 @@
 //    A marker is never judged by the rules of the lock it guards, so nothing
 //    recurses: an empty marker older than kMarkerStaleAfter was left by a
 //    breaker that died, and is removed; anything else at a marker's name is
-//    left alone and only makes breakers wait (see docs/protocol.md, "Shared lock directories: the threat model").
+//    left alone and only makes breakers wait (see docs/protocol.md, "Shared lock directories: the
+//    threat model").
 //
 // 2. The removal checks what it removes (remove_stale_file): the file is moved
 //    aside atomically and checked there, and anything but the stale file goes
@@ -92,13 +93,9 @@ class break_marker {
   // True if this breaker now has the marker. Otherwise it clears a marker
   // that a dead breaker left, for the next attempt.
   bool take(std::error_code& ec) {
-    const publish_settings settings{
-        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-        false,
-        false,
-        false,
-        false,
-        setting_.local};
+    // An empty, private marker, never locked: its existence is the claim.
+    publish_settings settings;
+    settings.local = setting_.local;
     prepared_record prepared = prepare_record(path_, {}, new_token(), settings, ec);
     if (ec) return false;
     taken_ = publish_prepared(prepared, path_, {}, settings, ec) == publish_outcome::published;

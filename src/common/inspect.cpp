@@ -38,13 +38,8 @@ std::optional<std::chrono::system_clock::time_point> filesystem_now(
   if (local) return std::chrono::system_clock::now();
   std::error_code ec;
   const std::string probe = detail::new_token();
-  const detail::publish_settings settings{
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-      false,
-      false,
-      false,
-      false,
-      false};
+  // A private probe file, on the (remote) filesystem of the lock.
+  const detail::publish_settings settings;
   const detail::prepared_record prepared =
       detail::prepare_record(lock_path, probe, probe, settings, ec);
   if (ec) return std::nullopt;

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "backend.hpp"
+#include "process_identity.hpp"
 
 namespace uuid_filelock::detail {
 
