@@ -75,7 +75,10 @@ int main(int argc, char** argv) {
   arguments args;
   define_interface(app, args);
 
-  const std::vector<std::string> whole(argv, argv + argc);
+  std::vector<std::string> whole(argv, argv + argc);
+  // A program may be started without even its own name (execve with an
+  // empty argv, which Linux before 5.18 and other systems allow).
+  if (whole.empty()) whole.emplace_back("uuid-filelock");
   if (unknown_subcommand(whole))
     return usage_error("unknown subcommand '" + whole[1] + "'; the subcommands are " +
                        subcommand_list());
