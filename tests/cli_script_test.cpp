@@ -328,20 +328,5 @@ TEST_F(Cli, HelpSubcommandPrintsTheToolsOrASubcommandsHelp) {
   EXPECT_TRUE(contains(unknown.err, "'frob'")) << unknown;
 }
 
-TEST_F(Cli, HelpLinesFitEightyColumnsWhenNotATerminal) {
-  for (const std::string subcommand : {"", "run", "status", "acquire", "release", "break"}) {
-    std::vector<std::string> args;
-    if (!subcommand.empty()) args.push_back(subcommand);
-    args.push_back("--help");
-    const ProgramResult help = tool(args);
-    EXPECT_EQ(help.exit_code, 0) << subcommand << ": " << help;
-    const std::vector<std::string> lines = lines_of(help.out);
-    EXPECT_GE(lines.size(), 5u) << subcommand << ": " << help;
-    for (const std::string& line : lines) {
-      EXPECT_LE(line.size(), 80u) << subcommand << ": " << line;
-    }
-  }
-}
-
 }  // namespace
 }  // namespace uuid_filelock::test

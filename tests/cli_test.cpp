@@ -37,7 +37,7 @@ namespace {
 
 // --- help, version, usage errors -------------------------------------------
 
-TEST_F(Cli, HelpOfTheToolAndOfEachSubcommandGoesToStdout) {
+TEST_F(Cli, HelpOfTheToolAndOfEachSubcommandGoesToStdoutInEightyColumns) {
   for (const std::string subcommand : {"", "run", "status", "acquire", "release", "break"}) {
     std::vector<std::string> args;
     if (!subcommand.empty()) args.push_back(subcommand);
@@ -47,6 +47,10 @@ TEST_F(Cli, HelpOfTheToolAndOfEachSubcommandGoesToStdout) {
     EXPECT_TRUE(contains(lower(help.out), "usage")) << subcommand << ": " << help;
     EXPECT_TRUE(contains(help.out, subcommand)) << subcommand << ": " << help;
     EXPECT_EQ(help.err, "") << subcommand << ": " << help;
+    // Wrapped at 80 columns, since stdout is no terminal here.
+    for (const std::string& line : lines_of(help.out)) {
+      EXPECT_LE(line.size(), 80u) << subcommand << ": " << line;
+    }
   }
 }
 
