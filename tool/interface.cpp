@@ -8,18 +8,24 @@ namespace {
 // An exit status a script can test: what a process can return.
 const CLI::Validator kExitStatus = CLI::Range(0, 255).description("");
 
+// An option taking a duration (durations.hpp), stored as seconds.
+template <class Seconds>
+CLI::Option* add_duration(CLI::App& command, const std::string& names, Seconds& seconds,
+                          const std::string& description, bool zero_allowed = true) {
+  return command.add_option(names, seconds, description)
+      ->transform(duration(zero_allowed))
+      ->type_name("DURATION");
+}
+
 void add_lock_file(CLI::App& command, settings& s) {
   command.add_option("LOCKFILE", s.lock_file, "The lock file")->required();
 }
 
 void add_judging(CLI::App& command, settings& s) {
-  command
-      .add_option("--stale-after", s.stale_after_seconds,
-                  "Presume a holder dead once its record is this old, where its record allows "
-                  "it (a heartbeating holder, a detached lock without an owner, a UUID-only "
-                  "record); measured by the lock filesystem's clock")
-      ->transform(duration(true))
-      ->type_name("DURATION");
+  add_duration(command, "--stale-after", s.stale_after_seconds,
+               "Presume a holder dead once its record is this old, where its record allows "
+               "it (a heartbeating holder, a detached lock without an owner, a UUID-only "
+               "record); measured by the lock filesystem's clock");
   command.add_flag_callback(
       "--no-advisory", [&s] { s.advisory = false; },
       "Do not use the advisory-lock fast path: judge and poll by the record alone");
@@ -50,22 +56,16 @@ void refuse(CLI::App& command, const std::string& names, const std::string& why)
 }
 
 void add_waiting(CLI::App& command, settings& s) {
-  auto* wait = command
-                   .add_option("-w,--wait,--timeout", s.timeout_seconds,
-                               "Give up after this long (0: one attempt; default: wait "
-                               "indefinitely)")
-                   ->transform(duration(true))
-                   ->type_name("DURATION");
+  auto* wait = add_duration(command, "-w,--wait,--timeout", s.timeout_seconds,
+                            "Give up after this long (0: one attempt; default: wait "
+                            "indefinitely)");
   command
       .add_flag_callback(
           "-n,--nb,--nonblock", [&s] { s.timeout_seconds = 0.0; },
           "Make one attempt: fail at once if the lock is held (= --wait 0)")
       ->excludes(wait);
-  command
-      .add_option("--retry-interval", s.retry_interval_seconds,
-                  "Pause between attempts while the holder cannot be waited on (default 1s)")
-      ->transform(duration(false))
-      ->type_name("DURATION");
+  add_duration(command, "--retry-interval", s.retry_interval_seconds,
+               "Pause between attempts while the holder cannot be waited on (default 1s)", false);
   command
       .add_option("-E,--conflict-exit-code", s.conflict_exit_code,
                   "Exit with this status when the lock was not acquired (default 75)")
@@ -87,13 +87,10 @@ void add_waiting(CLI::App& command, settings& s) {
 
 // Where a lock is taken.
 void add_taking(CLI::App& command, settings& s) {
-  command
-      .add_option("--verify-delay", s.verify_delay_seconds,
-                  "Pause between publishing the lock file and reading it back, so that another "
-                  "host's competing file shows up (default: 0 on a local filesystem, 250ms on a "
-                  "network one)")
-      ->transform(duration(true))
-      ->type_name("DURATION");
+  add_duration(command, "--verify-delay", s.verify_delay_seconds,
+               "Pause between publishing the lock file and reading it back, so that another "
+               "host's competing file shows up (default: 0 on a local filesystem, 250ms on a "
+               "network one)");
   command.add_option("--description", s.description,
                      "What holds the lock, shown by `status` and to waiting tools (one line, at "
                      "most 128 bytes; default: the command's or the tool's name)");

@@ -18,8 +18,8 @@
 //    A marker is never judged by the rules of the lock it guards, so nothing
 //    recurses: an empty marker older than kMarkerStaleAfter was left by a
 //    breaker that died, and is removed; anything else at a marker's name is
-//    left alone and only makes breakers wait (see docs/protocol.md, "Shared lock directories: the
-//    threat model").
+//    left alone and only makes breakers wait (see the threat model in
+//    docs/protocol.md).
 //
 // 2. The removal checks what it removes (remove_stale_file): the file is moved
 //    aside atomically and checked there, and anything but the stale file goes
